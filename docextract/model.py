@@ -1,0 +1,185 @@
+"""The one shared data model.
+
+Every source (text export, born-digital PDF page, scanned page) produces a `CellTable`; the mapper turns
+the rows of one form into a `FormRecord`; the checks add `Finding`s and a `status`. The record's contract
+fields are exactly those of `form-schema.md`; everything else is an optional addition.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SourceKind = Literal["text", "digital", "scan"]
+Severity = Literal["error", "warning", "info"]
+Status = Literal["verified", "flagged"]
+
+
+class Provenance(BaseModel):
+    """Where a value was read: file, page or line, cell box in PDF points, OCR confidence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str | None = None
+    page: int | None = None  # 1-based
+    line: int | None = None  # 1-based line of a text export
+    bbox: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in PDF points
+    confidence: float | None = None  # recognizer confidence, 0..1 (OCR only)
+    cell: str | None = None  # id of the source cell
+
+
+# ---------------------------------------------------------------- cell table (source -> mapper)
+
+
+class Cell(BaseModel):
+    """One table cell. A merged cell appears once, in the row where it starts, with its spans."""
+
+    id: str
+    col: int  # 0-based first grid column
+    colspan: int = 1
+    rowspan: int = 1
+    text: str = ""
+    prov: Provenance = Field(default_factory=Provenance)
+
+    @property
+    def col_end(self) -> int:
+        return self.col + self.colspan
+
+
+class Row(BaseModel):
+    cells: list[Cell] = Field(default_factory=list)  # sorted by col
+    page: int | None = None
+    line: int | None = None
+    page_break_before: bool = False  # the row is the first after a page break
+
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    def nonblank(self) -> list[Cell]:
+        return [c for c in self.cells if c.text.strip()]
+
+
+class CellTable(BaseModel):
+    """A document as rows of cells, source-independent. Forms are split from it by their title rows."""
+
+    source: str
+    kind: SourceKind
+    rows: list[Row] = Field(default_factory=list)
+    pages: int | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- record (mapper -> checks -> output)
+
+
+class Measure(BaseModel):
+    """A target or actual value parsed into operator / number / unit; qualitative text keeps only `text`."""
+
+    text: str
+    op: Literal["≥", "≤", ">", "<", "="] | None = None
+    value: float | None = None
+    unit: str | None = None
+
+
+class Alignment(BaseModel):
+    """A printed label matched to the official taxonomy or the indicator-name library."""
+
+    canonical: str | None
+    score: float  # 0..100 (rapidfuzz)
+
+
+class FundingRow(BaseModel):
+    initial_budget: float | None = None
+    annual_budget: float | None = None
+    executed: float | None = None
+    weight: float | None = None
+    execution_rate: float | None = None
+    score: float | None = None
+
+
+class Funding(BaseModel):
+    total: FundingRow = Field(default_factory=FundingRow)
+    appropriation: FundingRow = Field(default_factory=FundingRow)
+    carryover: FundingRow = Field(default_factory=FundingRow)
+    other: FundingRow = Field(default_factory=FundingRow)
+
+
+class Indicator(BaseModel):
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    target: str | None = None
+    actual: str | None = None
+    weight: float | None = None
+    score: float | None = None
+    deviation: str | None = None
+    # additions
+    target_parsed: Measure | None = None
+    actual_parsed: Measure | None = None
+    level1_match: Alignment | None = None
+    level2_match: Alignment | None = None
+    name_match: Alignment | None = None
+
+
+class Finding(BaseModel):
+    check: str
+    severity: Severity
+    message: str
+    cells: list[str] = Field(default_factory=list)  # field paths, e.g. "funding.total.score", "indicators[3].weight"
+
+
+class Repair(BaseModel):
+    field: str
+    old: float | str | None
+    new: float | str | None
+    reason: str
+
+
+class FormRecord(BaseModel):
+    # contract fields (form-schema.md)
+    id: str | None = None
+    year: int | None = None
+    project_name: str | None = None
+    department: str | None = None
+    implementing_unit: str | None = None
+    funding_unit: str | None = None
+    funding: Funding = Field(default_factory=Funding)
+    goal_expected: str | None = None
+    goal_actual: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    total_weight: float | None = None
+    total_score: float | None = None
+    grade: str | None = None
+    notes: str | None = None
+    # additions
+    source: str | None = None
+    source_kind: SourceKind | None = None
+    pages: tuple[int, int] | None = None  # first, last (1-based)
+    provenance: dict[str, Provenance] = Field(default_factory=dict)  # field path -> where it was read
+    findings: list[Finding] = Field(default_factory=list)
+    status: Status | None = None
+    repairs: list[Repair] = Field(default_factory=list)
+    unplaced: list[str] = Field(default_factory=list)  # ids of cells the mapper could not place
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+class DocumentError(BaseModel):
+    """A document that could not be read: the file and the reason, one line."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+class DocumentResult(BaseModel):
+    source: str
+    kind: SourceKind | None = None
+    forms: list[FormRecord] = Field(default_factory=list)
+    error: DocumentError | None = None
+    pages: int | None = None
+    seconds: float | None = None
