@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
 
@@ -13,8 +14,9 @@ INDICATOR_FIELDS = {"level1", "level2", "name", "target", "actual", "weight", "s
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "240"}  # a wide terminal, so table cells are not wrapped
     return subprocess.run([sys.executable, "-m", "docextract.cli", *args], capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, env=env)
 
 
 def test_extract_seeds_writes_one_record_per_form(seed_paths):
