@@ -32,6 +32,16 @@ class Provenance(BaseModel):
 # ---------------------------------------------------------------- cell table (source -> mapper)
 
 
+class TextLine(BaseModel):
+    """One printed or recognized line inside a cell: its text, box in PDF points, OCR confidence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None  # OCR only
+
+
 class Cell(BaseModel):
     """One table cell. A merged cell appears once, in the row where it starts, with its spans."""
 
@@ -41,6 +51,7 @@ class Cell(BaseModel):
     rowspan: int = 1
     text: str = ""
     prov: Provenance = Field(default_factory=Provenance)
+    lines: list[TextLine] = Field(default_factory=list)  # PDF and image sources: the lines `text` joins
 
     @property
     def col_end(self) -> int:
@@ -136,6 +147,20 @@ class Repair(BaseModel):
     reason: str
 
 
+class LLMTrace(BaseModel):
+    """What the LLM stage did for one form: which prompt and model, what it cost, and the verdict."""
+
+    prompt_version: str
+    model: str
+    accepted: bool = False  # some patch passed the accept rule and is in the record
+    reason: str  # why accepted, rejected or failed, one line
+    fields: list[str] = Field(default_factory=list)  # record paths whose value the LLM supplied
+    calls: int = 0  # requests sent (0 on a cache hit)
+    tokens: int = 0
+    cache_hit: bool = False
+    failure: str | None = None  # unreachable, server_error, timeout, invalid_answer: no usable answer
+
+
 class FormRecord(BaseModel):
     # contract fields (form-schema.md)
     id: str | None = None
@@ -161,6 +186,7 @@ class FormRecord(BaseModel):
     status: Status | None = None
     repairs: list[Repair] = Field(default_factory=list)
     unplaced: list[str] = Field(default_factory=list)  # ids of cells the mapper could not place
+    llm: LLMTrace | None = None  # set when the LLM stage looked at the form
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

@@ -1,0 +1,128 @@
+"""PDFs (born-digital, scanned, or mixed page by page) and images (PNG, JPEG, TIFF incl. multi-page)
+-> one cell table. Each page goes the vector way when it has a meaningful text layer and draws a
+table, the scan way otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+from PIL import Image
+
+from docextract.model import CellTable, Row
+from docextract.ocr import OcrEngine, create_engine
+from docextract.settings import ExtractOptions
+from docextract.sources.errors import UnreadableDocumentError
+from docextract.sources.page_rows import page_rows
+from docextract.sources.scan import PageImage, read_scan_page
+from docextract.sources.vector import read_vector_page, vector_rulings
+
+MIN_TEXT_CHARS = 10  # fewer printable characters is no text layer (a stray page number, an OCR remnant)
+
+
+def read_pdf(path: str | Path, options: ExtractOptions | None = None, *, dpi: int | None = None,
+             ocr: OcrEngine | None = None) -> CellTable:
+    """`dpi` (default `options.dpi`) renders scanned pages; `ocr` replaces the engine `options` name."""
+    options = options or ExtractOptions()
+    with _open(path) as doc:
+        return _read(doc, str(path), options, dpi or options.dpi, ocr)
+
+
+def read_image(path: str | Path, options: ExtractOptions | None = None, *, dpi: int | None = None,
+               ocr: OcrEngine | None = None) -> CellTable:
+    """Each image (each frame of a multi-page TIFF) is a scanned page, read at its own resolution unless
+    `dpi` is given."""
+    options = options or ExtractOptions()
+    _refuse_oversized(path, options.max_pixels)
+    with _open(path) as image:
+        try:
+            doc = pymupdf.open("pdf", image.convert_to_pdf())
+        except (RuntimeError, ValueError) as exc:
+            raise UnreadableDocumentError("unreadable image: MuPDF cannot convert it") from exc
+    with doc:
+        return _read(doc, str(path), options, dpi, ocr)
+
+
+def _refuse_oversized(path: str | Path, max_pixels: int) -> None:
+    """Every frame's size from the image header, checked before anything is decoded."""
+    try:
+        with Image.open(path) as image:
+            sizes = []
+            for frame in range(getattr(image, "n_frames", 1)):
+                image.seek(frame)
+                sizes.append(image.size)
+    except Image.DecompressionBombError as exc:  # PIL's own guard tripped before ours
+        raise UnreadableDocumentError(f"image too large: {exc}") from exc
+    except (OSError, SyntaxError, ValueError):
+        return  # not an image PIL can parse: PyMuPDF judges it
+    for frame, (width, height) in enumerate(sizes, start=1):
+        if width * height > max_pixels:
+            raise UnreadableDocumentError(f"image too large: {width}x{height} pixels (frame {frame}), "
+                                          f"more than the {max_pixels} pixel limit")
+
+
+def _open(path: str | Path) -> pymupdf.Document:
+    try:
+        doc = pymupdf.open(path)
+    except (pymupdf.FileDataError, pymupdf.EmptyFileError, RuntimeError, ValueError) as exc:
+        # MuPDF's message repeats the path; the caller already names the file
+        raise UnreadableDocumentError("corrupt or truncated file: MuPDF cannot open it") from exc
+    if doc.needs_pass:
+        doc.close()
+        raise UnreadableDocumentError("encrypted PDF: a password is required")
+    if doc.page_count == 0:
+        doc.close()
+        raise UnreadableDocumentError("the document has no pages")
+    return doc
+
+
+def _read(doc: pymupdf.Document, source: str, options: ExtractOptions, dpi: int | None,
+          ocr: OcrEngine | None) -> CellTable:
+    rows: list[Row] = []
+    warnings: list[str] = []
+    all_vector = True
+    for index, page in enumerate(doc):
+        page_no = index + 1
+        if is_vector_page(page):
+            text = read_vector_page(page, page_no)
+        else:
+            all_vector = False
+            ocr = ocr or create_engine(options.ocr_engine, threads=options.threads, model_dir=options.ocr_model_dir)
+            text = read_scan_page(render(page, dpi, options.max_pixels), page_no, ocr)
+        if text.grid is None:
+            warnings.append(f"page {page_no}: no table ruling found")
+        rows.extend(page_rows(text, source))
+    return CellTable(source=source, kind="digital" if all_vector else "scan", rows=rows,
+                     pages=doc.page_count, warnings=warnings)
+
+
+def is_vector_page(page: pymupdf.Page) -> bool:
+    """A meaningful text layer, drawn in a ruled table or with no picture to read instead (an invisible
+    OCR layer over a scan is not trusted: the image is read)."""
+    printable = sum(not ch.isspace() for ch in page.get_text("text"))
+    if printable < MIN_TEXT_CHARS:
+        return False
+    horizontal, vertical = vector_rulings(page)
+    return (len(horizontal) >= 2 and len(vertical) >= 2) or not page.get_images()
+
+
+def render(page: pymupdf.Page, dpi: int | None, max_pixels: int) -> PageImage:
+    """The page as pixels at `dpi` (None: the resolution of its largest image), gray unless an image on
+    it is in colour (then RGB, so a red stamp can be told from print)."""
+    images = page.get_image_info(xrefs=True)
+    if dpi is None:
+        dpi = max((72 * im["width"] / max(1e-6, im["bbox"][2] - im["bbox"][0]) for im in images), default=200)
+    zoom = dpi / 72
+    width, height = page.rect.width * zoom, page.rect.height * zoom
+    if width * height > max_pixels:
+        raise UnreadableDocumentError(f"page {page.number + 1} too large: {width:.0f}x{height:.0f} pixels at "
+                                      f"{dpi:.0f} dpi, more than the {max_pixels} pixel limit")
+    colour = any(im.get("colorspace", 1) >= 3 for im in images)
+    matrix = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
+    pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csRGB if colour else pymupdf.csGRAY, alpha=False)
+    pixels = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
+    pixels = pixels[:, :, 0].copy() if pix.n == 1 else pixels.copy()
+    inverse = ~matrix
+    to_points = np.array([[inverse.a, inverse.c, inverse.e], [inverse.b, inverse.d, inverse.f]])
+    return PageImage(pixels=pixels, dpi=dpi, to_points=to_points)

@@ -1,0 +1,130 @@
+"""Born-digital pages: the table from the ruling lines the page draws, each cell's text from the characters
+whose centres fall inside it (one text extraction per page, never `Table.extract()`)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import pymupdf
+
+from docextract.grid import Box, Grid, Segment, build_grid
+from docextract.model import TextLine
+from docextract.sources.page_rows import PageText
+
+SNAP = 1.0  # pt: drawing jitter is below this; distinct rulings in real forms are >= 1.4 pt apart
+THIN = 2.5  # pt: a filled rectangle thinner than this is drawn as a ruling
+_TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
+
+
+@dataclass(frozen=True)
+class _Char:
+    c: str
+    bbox: Box
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.bbox[0] + self.bbox[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.bbox[1] + self.bbox[3]) / 2
+
+
+def vector_rulings(page: pymupdf.Page) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical segments the page strokes (lines, rectangle edges) or fills thinly."""
+    horizontal: list[Segment] = []
+    vertical: list[Segment] = []
+
+    def add_line(x0: float, y0: float, x1: float, y1: float) -> None:
+        if abs(y1 - y0) <= SNAP / 2:
+            horizontal.append(Segment((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+        elif abs(x1 - x0) <= SNAP / 2:
+            vertical.append(Segment((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+    def add_rect(r: pymupdf.Rect, stroked: bool, filled: bool) -> None:
+        if stroked:
+            add_line(r.x0, r.y0, r.x1, r.y0)
+            add_line(r.x0, r.y1, r.x1, r.y1)
+            add_line(r.x0, r.y0, r.x0, r.y1)
+            add_line(r.x1, r.y0, r.x1, r.y1)
+        elif filled and r.height < THIN <= r.width:
+            horizontal.append(Segment((r.y0 + r.y1) / 2, r.x0, r.x1))
+        elif filled and r.width < THIN <= r.height:
+            vertical.append(Segment((r.x0 + r.x1) / 2, r.y0, r.y1))
+
+    for drawing in page.get_drawings():
+        stroked = "s" in drawing["type"] and not _white(drawing.get("color"))
+        filled = "f" in drawing["type"] and not _white(drawing.get("fill"))
+        for item in drawing["items"]:
+            if item[0] == "l" and stroked:
+                add_line(item[1].x, item[1].y, item[2].x, item[2].y)
+            elif item[0] == "re":
+                add_rect(item[1], stroked, filled)
+            elif item[0] == "qu" and item[1].is_rectangular:
+                add_rect(item[1].rect, stroked, filled)
+    return horizontal, vertical
+
+
+def read_vector_page(page: pymupdf.Page, page_no: int) -> PageText:
+    horizontal, vertical = vector_rulings(page)
+    grid = build_grid(horizontal, vertical, snap=SNAP)
+    chars = _chars(page)
+    if grid is None:
+        return PageText(page_no, None, loose_lines=_lines(chars))
+    owner = _owners(grid)
+    per_cell: list[list[_Char]] = [[] for _ in grid.cells]
+    loose: list[_Char] = []
+    for ch in chars:
+        r, c = bisect_right(grid.ys, ch.cy) - 1, bisect_right(grid.xs, ch.cx) - 1
+        i = owner.get((r, c))
+        (loose if i is None else per_cell[i]).append(ch)
+    return PageText(page_no, grid, cell_boxes=[cell.bbox for cell in grid.cells],
+                    cell_lines=[_lines(cs) for cs in per_cell], loose_lines=_lines(loose))
+
+
+def _owners(grid: Grid) -> dict[tuple[int, int], int]:
+    """(row, col) of every elementary grid cell -> index of the (possibly merged) cell covering it."""
+    return {(r, c): i for i, cell in enumerate(grid.cells)
+            for r in range(cell.row, cell.row + cell.rowspan) for c in range(cell.col, cell.col + cell.colspan)}
+
+
+def _chars(page: pymupdf.Page) -> list[_Char]:
+    chars = []
+    for block in page.get_text("rawdict", flags=_TEXT_FLAGS)["blocks"]:
+        for line in block.get("lines", ()):
+            if line["dir"][0] < 0.99:  # rotated text is no table content here
+                continue
+            for span in line["spans"]:
+                chars.extend(_Char(ch["c"], tuple(ch["bbox"]), span["size"]) for ch in span["chars"])
+    return chars
+
+
+def _lines(chars: list[_Char]) -> list[TextLine]:
+    """Characters -> visual lines, top to bottom; a space where a gap inside a line is wide and the
+    document did not print one."""
+    rows: list[list[_Char]] = []
+    for ch in sorted(chars, key=lambda ch: ch.cy):
+        if rows and abs(ch.cy - rows[-1][-1].cy) <= 0.5 * max(ch.size, rows[-1][-1].size):
+            rows[-1].append(ch)
+        else:
+            rows.append([ch])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda ch: ch.bbox[0])
+        text = ""
+        for prev, ch in zip([None, *row], row):
+            if prev is not None and ch.bbox[0] - prev.bbox[2] > 0.3 * ch.size and not text.endswith(" "):
+                text += " "
+            text += ch.c
+        text = text.strip()
+        if text:
+            box = (min(ch.bbox[0] for ch in row), min(ch.bbox[1] for ch in row),
+                   max(ch.bbox[2] for ch in row), max(ch.bbox[3] for ch in row))
+            lines.append(TextLine(text=text, bbox=tuple(round(v, 2) for v in box)))
+    return lines
+
+
+def _white(color: tuple | None) -> bool:
+    return color is None or all(v > 0.95 for v in color)
