@@ -18,6 +18,10 @@ from docextract.sources.page_rows import page_rows
 from docextract.sources.scan import PageImage, read_scan_page
 from docextract.sources.vector import read_vector_page, vector_rulings
 
+# MuPDF prints its complaints about damaged files on stdout, into --json output; the reader reports instead
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
 MIN_TEXT_CHARS = 10  # fewer printable characters is no text layer (a stray page number, an OCR remnant)
 
 
@@ -53,7 +57,8 @@ def _refuse_oversized(path: str | Path, max_pixels: int) -> None:
                 image.seek(frame)
                 sizes.append(image.size)
     except Image.DecompressionBombError as exc:  # PIL's own guard tripped before ours
-        raise UnreadableDocumentError(f"image too large: {exc}") from exc
+        raise UnreadableDocumentError(f"image too large: more than {2 * Image.MAX_IMAGE_PIXELS:,} pixels, "
+                                      "refused before decoding") from exc
     except (OSError, SyntaxError, ValueError):
         return  # not an image PIL can parse: PyMuPDF judges it
     for frame, (width, height) in enumerate(sizes, start=1):
@@ -80,10 +85,11 @@ def _open(path: str | Path) -> pymupdf.Document:
 def _read(doc: pymupdf.Document, source: str, options: ExtractOptions, dpi: int | None,
           ocr: OcrEngine | None) -> CellTable:
     rows: list[Row] = []
-    warnings: list[str] = []
+    warnings = ["damaged or truncated PDF: MuPDF had to repair it"] if doc.is_repaired else []
     all_vector = True
-    for index, page in enumerate(doc):
+    for index in range(doc.page_count):
         page_no = index + 1
+        page = _load_page(doc, index)
         if is_vector_page(page):
             text = read_vector_page(page, page_no)
         else:
@@ -95,6 +101,16 @@ def _read(doc: pymupdf.Document, source: str, options: ExtractOptions, dpi: int 
         rows.extend(page_rows(text, source))
     return CellTable(source=source, kind="digital" if all_vector else "scan", rows=rows,
                      pages=doc.page_count, warnings=warnings)
+
+
+def _load_page(doc: pymupdf.Document, index: int) -> pymupdf.Page:
+    try:
+        page = doc.load_page(index)
+        page.rect  # a page of a repaired (truncated) file may fail only when touched
+        return page
+    except (RuntimeError, SystemError, ValueError) as exc:
+        damage = "damaged or truncated PDF" if doc.is_repaired else "unreadable PDF page"
+        raise UnreadableDocumentError(f"{damage}: page {index + 1} cannot be read") from exc
 
 
 def is_vector_page(page: pymupdf.Page) -> bool:

@@ -1,0 +1,48 @@
+"""The 年度总体目标 block -> goal_expected / goal_actual.
+
+Texts sit under the 预期目标 and 实际完成情况 header columns. OCR exports also repeat a goal text under
+the 年度总体目标 label column or shift both texts one column left; a lone 目标 there is the residue of
+the merged label.
+"""
+
+from __future__ import annotations
+
+from docextract import labels
+from docextract.labels import key
+from docextract.mapping.columns import Columns
+from docextract.mapping.ledger import Ledger
+from docextract.model import Cell, Row
+from docextract.values import clean_text
+
+
+def read_goals(header: Row | None, rows: list[Row], ledger: Ledger) -> tuple[str | None, str | None]:
+    if header is None:
+        return None, None
+    columns, named = Columns.from_header(header, "goal_header")
+    ledger.use(*named)
+    goal_label = labels.spellings("goal_header", "goal")[0]
+    left: list[Cell] = []
+    expected: list[Cell] = []
+    actual: list[Cell] = []
+    for row in rows:
+        under: dict[str, list[Cell]] = {"goal": [], "expected": [], "actual": []}
+        for cell in row.nonblank():
+            k = key(cell.text)
+            if k in goal_label or labels.role_of(k, "goal_header"):
+                ledger.use(cell)  # the label again, or a piece of it
+                continue
+            under[columns.role_of_cell(cell) or "goal"].append(cell)
+        texts = under["goal"] + under["expected"]
+        if not under["actual"] and len(texts) >= 2:
+            # shifted left: the first text is the expected goal, the next one the actual
+            under = {"goal": [], "expected": texts[:1], "actual": texts[1:2]}
+        left += under["goal"]
+        expected += under["expected"]
+        actual += under["actual"]
+    if not expected:
+        expected, left = left, []
+    goal_expected = ledger.text("goal_expected", expected)
+    goal_actual = ledger.text("goal_actual", actual)
+    chosen = {goal_expected, goal_actual}
+    ledger.use(*(c for c in left if clean_text(c.text) in chosen))  # a copy of a goal text
+    return goal_expected, goal_actual

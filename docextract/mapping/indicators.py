@@ -1,0 +1,297 @@
+"""Indicator rows -> Indicators.
+
+Each cell takes the role of the header column it sits under; a row that OCR shifted sideways is put
+back where its 分值/得分 numbers and category labels fit the header best, and a page gridded on its own
+(a scan, a page without the repeated header) gets its columns from its first row in cell order. Merged
+category cells fill down to the rows they cover, and page breaks leave debris that is joined or dropped:
+a category cut in two ("生态" | "效益指标"), the rest of a merged cell printed again on the next page
+("效益指标"), a merged label printed on the next page only (it also labels the rows before the break
+whose cells are empty), or text continuing a cell of the row before the break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docextract.labels import categories, key
+from docextract.mapping.categories import category_like, complete, exact_category, joined, read_category
+from docextract.mapping.cells import number_of
+from docextract.mapping.columns import Columns
+from docextract.mapping.ledger import Ledger
+from docextract.mapping.sections import is_indicator_header
+from docextract.model import Cell, Indicator, Row
+from docextract.values import clean_text, parse_measure
+
+SHIFTS = (0, 1, -1, 2, -2)  # grid columns a row may be displaced by
+VALUE_ROLES = ("name", "target", "actual", "weight", "score", "deviation")
+TEXT_ROLES = ("name", "target", "actual", "deviation")
+LEVEL_ROLES = {"level1": 1, "level2": 2}
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A category cell of a row: its level, its label, and the cut-off prefix when the label is cut."""
+
+    level: int
+    label: str | None
+    cell: Cell
+    prefix: str | None
+    known: bool  # the text reads as an official category (or the beginning of one)
+
+
+@dataclass
+class _Level:
+    text: str | None = None
+    cell: Cell | None = None
+    prefix: str | None = None  # the label is cut by a page break; its rest may follow
+    rows: list[int] = field(default_factory=list)  # indicators carrying the cut label
+
+
+class IndicatorReader:
+    def __init__(self, columns: Columns, ledger: Ledger) -> None:
+        self.header = columns
+        self.columns = columns  # the columns of the current page
+        self.page: int | None = None  # the page whose grid `columns` was confirmed on
+        self.ledger = ledger
+        self.indicators: list[Indicator] = []
+        self.level_cells: list[dict[int, Cell | None]] = []  # per indicator: level -> category cell
+        self.printed: list[bool] = []  # per indicator: the row printed its own category cells
+        self.blank: list[set[int]] = []  # per indicator: levels printed as an empty cell no merged cell covers
+        self.level = {1: _Level(), 2: _Level()}
+        self.covered = {1: 0, 2: 0}  # rows still covered by the last category cell's rowspan
+        self.after_break = False  # a page break came with a header row repeated on the new page
+        self.last_page: int | None = None
+
+    def read(self, rows: list[Row]) -> list[Indicator]:
+        gridded = any(c.rowspan > 1 for row in rows for c in row.cells)
+        for row in rows:
+            self._row(row, gridded)
+        for level in (1, 2):
+            self._settle(level)
+        for n, cells in enumerate(self.level_cells):
+            for level, cell in cells.items():
+                if cell is not None and getattr(self.indicators[n], f"level{level}") is not None:
+                    self.ledger.note(f"indicators[{n}].level{level}", cell)
+        return self.indicators
+
+    # ------------------------------------------------------------------ one row
+
+    def _row(self, row: Row, gridded: bool) -> None:
+        cells = row.nonblank()
+        if not cells:
+            return
+        after_break, self.after_break = row.page_break_before or self.after_break, False
+        if row.page != self.last_page:
+            self.covered, self.last_page = {1: 0, 2: 0}, row.page
+        if is_indicator_header([key(c.text) for c in cells]):
+            self.ledger.use(*cells)  # the header repeated on a continuation page
+            self.columns, _ = Columns.from_header(row, "indicator_header")
+            self.page, self.after_break = row.page, after_break
+            return
+        self._follow_page(row, cells)
+        shift = self._best_shift(cells)
+        by_role: dict[str, list[Cell]] = {}
+        stray: list[Cell] = []
+        for cell in cells:
+            role = self.columns.role_of_cell(cell, shift)
+            if role in VALUE_ROLES or role in LEVEL_ROLES:
+                by_role.setdefault(role, []).append(cell)
+            else:
+                stray.append(cell)
+        found = self._categories(by_role, stray)
+        blank = self._blank_levels(row, shift, found) if gridded else set()
+        values = {role: by_role[role] for role in VALUE_ROLES if role in by_role}
+        if not values:
+            self._category_row(after_break, found)
+        elif self.indicators and not found and self._continues(after_break, values):
+            self._continuation(values)
+        else:
+            if after_break:
+                self._label_before_break(found)
+            self._set_levels(found)
+            self._indicator(values, printed=bool(found), blank=blank)
+
+    def _follow_page(self, row: Row, cells: list[Cell]) -> None:
+        """On a new page, keep the columns if a scored row fits them; else take the page's columns from
+        the order of the row's cells, if its numbers then sit under 分值 and 得分."""
+        if row.page == self.page:
+            return
+        for columns in (self.columns, Columns.by_order(row.cells, self.header.roles)):
+            if columns is not None and self._scored_fit(cells, columns):
+                self.columns, self.page = columns, row.page
+                return
+
+    def _scored_fit(self, cells: list[Cell], columns: Columns) -> bool:
+        numbers = {columns.role_of_cell(c) for c in cells if number_of(c.text) is not None}
+        return {"weight", "score"} <= numbers and self._fit(cells, 0, columns)[1]
+
+    def _blank_levels(self, row: Row, shift: int, found: list[_Found]) -> set[int]:
+        """Levels whose cell in this row is printed empty without a merged cell from above covering it:
+        the label of such a cell may follow on the next page."""
+        blank = set()
+        for cell in row.cells:
+            role = self.columns.role_of_cell(cell, shift)
+            if not cell.text.strip() and role in LEVEL_ROLES and not self.covered[LEVEL_ROLES[role]]:
+                blank.add(LEVEL_ROLES[role])
+        for level in (1, 2):
+            spans = [f.cell.rowspan for f in found if f.level == level]
+            self.covered[level] = spans[0] - 1 if spans else max(0, self.covered[level] - 1)
+        return blank
+
+    def _best_shift(self, cells: list[Cell]) -> int:
+        best, best_fit = 0, None
+        for shift in SHIFTS:
+            fit, clean = self._fit(cells, shift)
+            if shift == 0 and clean:
+                return 0
+            if best_fit is None or fit > best_fit:
+                best, best_fit = shift, fit
+        return best
+
+    def _fit(self, cells: list[Cell], shift: int, columns: Columns | None = None) -> tuple[int, bool]:
+        """How well the cells fit the columns when displaced by `shift`: numbers under 分值/得分,
+        category labels under the category columns. Also whether nothing fits badly."""
+        fit, clean = 0, True
+        for cell in cells:
+            role = (columns or self.columns).role_of_cell(cell, shift)
+            if role in ("weight", "score"):
+                good = number_of(cell.text) is not None
+            elif role in LEVEL_ROLES:
+                good = category_like(key(cell.text))
+            elif role in TEXT_ROLES:
+                continue
+            else:
+                good = False
+            fit += (2 if role in ("weight", "score") else 1) * (1 if good else -1)
+            clean = clean and good
+        return fit, clean
+
+    def _categories(self, by_role: dict[str, list[Cell]], stray: list[Cell]) -> list[_Found]:
+        """The row's category cells; a level comes from the vocabulary where the printed label decides
+        it ("效益指标" printed in the level-2 column is level 1), else from the column."""
+        placed = [(LEVEL_ROLES[role], cell) for role in LEVEL_ROLES for cell in by_role.get(role, [])]
+        placed += [(1, cell) for cell in stray if exact_category(key(cell.text)) is not None]
+        placed.sort(key=lambda lc: lc[1].col)
+        found = []
+        for level, cell in placed:
+            text = read_category(key(cell.text), level)
+            if len(placed) == 2:
+                level = 1 if cell is placed[0][1] else 2
+            elif text is not None and len(text.levels()) == 1:
+                level = next(iter(text.levels()))
+            if text is not None and text.term:
+                found.append(_Found(level, text.term, cell, None, True))
+            else:
+                found.append(_Found(level, clean_text(cell.text), cell, text and text.prefix, text is not None))
+        return found
+
+    def _continues(self, after_break: bool, values: dict[str, list[Cell]]) -> bool:
+        """Text without numbers or a name continues the cells of the row before (a cell wrapped into a
+        row of its own, or cut by a page break); after a page break a lone name does too."""
+        if "weight" in values or "score" in values:
+            return False
+        return "name" not in values or (after_break and len(values) == 1)
+
+    def _continuation(self, values: dict[str, list[Cell]]) -> None:
+        n = len(self.indicators) - 1
+        last = self.indicators[n]
+        for role, cells in values.items():
+            text = clean_text("\n".join([getattr(last, role) or ""] + [c.text for c in cells]))
+            setattr(last, role, text)
+            self.ledger.use(*cells)
+            if f"indicators[{n}].{role}" not in self.ledger.provenance:
+                self.ledger.note(f"indicators[{n}].{role}", cells[0])
+        last.target_parsed, last.actual_parsed = parse_measure(last.target), parse_measure(last.actual)
+
+    def _indicator(self, values: dict[str, list[Cell]], printed: bool, blank: set[int]) -> None:
+        n = len(self.indicators)
+        path = f"indicators[{n}]."
+        text = {role: self.ledger.text(path + role, values.get(role, [])) for role in TEXT_ROLES}
+        numbers = {role: self.ledger.number(path + role, values[role][0] if role in values else None)
+                   for role in ("weight", "score")}
+        indicator = Indicator(level1=self.level[1].text, level2=self.level[2].text, **text, **numbers,
+                              target_parsed=parse_measure(text["target"]), actual_parsed=parse_measure(text["actual"]))
+        self.indicators.append(indicator)
+        self.level_cells.append({level: self.level[level].cell for level in (1, 2)})
+        self.printed.append(printed)
+        self.blank.append(blank)
+        for level in (1, 2):
+            if self.level[level].prefix:
+                self.level[level].rows.append(n)
+
+    # ------------------------------------------------------------------ categories
+
+    def _set_levels(self, found: list[_Found]) -> None:
+        levels = {f.level for f in found}
+        for f in found:
+            self._settle(f.level)
+            self.level[f.level] = _Level(f.label, f.cell, f.prefix)
+            self.ledger.use(f.cell)
+        if 1 in levels and 2 not in levels:
+            self._settle(2)
+            self.level[2] = _Level()
+        if 1 not in levels:
+            # a level-2 label under a level-1 label it cannot belong to: the level-1 cell was lost
+            parents = categories().parents.get(self.level[2].text or "", frozenset())
+            if len(parents) == 1 and self.level[1].text not in parents:
+                self._settle(1)
+                self.level[1] = _Level(next(iter(parents)), self.level[2].cell)
+
+    def _category_row(self, after_break: bool, found: list[_Found]) -> None:
+        """A row holding only category text: the rest of a cut label, the rest of a merged cell
+        printed again after a page break (dropped), or a merged label printed apart from its rows."""
+        fresh = []
+        for f in found:
+            if self._complete_cut(f.cell):
+                continue
+            if f.prefix is None and f.label in (self.level[1].text, self.level[2].text):
+                self.ledger.use(f.cell)
+            elif f.known:
+                fresh.append(f)
+        if not fresh:
+            return
+        if after_break:
+            self._label_before_break(fresh)
+        self._set_levels(fresh)
+        if after_break and self.indicators and not self.printed[-1]:
+            # printed apart from its rows: the merged cell starts on the page before, at the row printed there
+            n = len(self.indicators) - 1
+            self.indicators[n].level1, self.indicators[n].level2 = self.level[1].text, self.level[2].text
+            self.level_cells[n] = {level: self.level[level].cell for level in (1, 2)}
+
+    def _label_before_break(self, found: list[_Found]) -> None:
+        """A label printed first after a page break also names the rows just before the break whose
+        cell of that level was printed empty: one merged cell, its text on the second page only."""
+        for f in found:
+            n = len(self.indicators) - 1
+            while n >= 0 and f.level in self.blank[n] and f.known:
+                setattr(self.indicators[n], f"level{f.level}", f.label)
+                self.level_cells[n][f.level] = f.cell
+                n -= 1
+
+    def _complete_cut(self, cell: Cell) -> bool:
+        for level in (1, 2):
+            cut = self.level[level]
+            term = joined(cut.prefix, key(cell.text)) if cut.prefix else None
+            if term:
+                self._relabel(level, cut.rows, term)
+                self.level[level] = _Level(term, cut.cell)
+                self.ledger.use(cell)
+                return True
+        return False
+
+    def _settle(self, level: int) -> None:
+        """A cut label whose rest never came: the one label it can be under its level-1 category."""
+        cut = self.level[level]
+        if cut.prefix:
+            level1 = self.level[1].text if level == 2 else None
+            term = complete(cut.prefix, level1)
+            if term:
+                self._relabel(level, cut.rows, term)
+                cut.text = term
+            cut.prefix, cut.rows = None, []
+
+    def _relabel(self, level: int, rows: list[int], term: str) -> None:
+        for n in rows:
+            setattr(self.indicators[n], f"level{level}", term)
+

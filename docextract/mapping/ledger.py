@@ -1,0 +1,38 @@
+"""Which source cell each record field was read from, and which cells were used at all."""
+
+from __future__ import annotations
+
+from docextract.mapping.cells import number_of
+from docextract.model import Cell, Provenance
+from docextract.values import clean_text
+
+
+class Ledger:
+    def __init__(self) -> None:
+        self.provenance: dict[str, Provenance] = {}
+        self.used: set[str] = set()
+
+    def use(self, *cells: Cell) -> None:
+        for cell in cells:
+            self.used.add(cell.id)
+
+    def note(self, path: str, cell: Cell) -> None:
+        p = cell.prov
+        self.provenance[path] = p if p.cell == cell.id else Provenance(
+            source=p.source, page=p.page, line=p.line, bbox=p.bbox, confidence=p.confidence, cell=cell.id)
+
+    def text(self, path: str, cells: list[Cell]) -> str | None:
+        """The cells' text joined as one value (a cell split over grid columns or rows)."""
+        value = clean_text("\n".join(c.text for c in cells)) if cells else None
+        if value is not None:
+            self.note(path, cells[0])
+            self.use(*cells)
+        return value
+
+    def number(self, path: str, cell: Cell | None) -> float | None:
+        value = number_of(cell.text) if cell is not None else None
+        if cell is not None and (value is not None or clean_text(cell.text) is None):
+            self.use(cell)
+        if value is not None:
+            self.note(path, cell)
+        return value

@@ -1,0 +1,556 @@
+"""One-cell-per-line text exports: table rows rebuilt from the form's grammar.
+
+Such exports print each cell, or each wrapped line of a cell, on a line of its own; a row's short cells
+are sometimes space-separated on one line. Rows are rebuilt from the order the form prescribes: a label
+opens its row (项目名称, 主管部门, 项目资金, a funding row label, 年度总体目标, the indicator header, 总分,
+评分等级); a funding row ends with its numbers; an indicator row is its categories, the 三级指标 name, the
+target and the actual, the 分值/得分 pair, then the deviation text up to the next row. Rebuilt rows use
+the standard grid of the indicator table (一级指标 at column 0 … 偏差原因分析及改进措施 at column 7).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+
+from docextract import labels
+from docextract.labels import key
+from docextract.model import Cell, Provenance, Row
+from docextract.sources.wrapping import choose, column_widths, groupings, joined_wraps, split_paragraphs
+from docextract.values import BLANKS, strip_debris, try_number
+
+INDICATOR_ROLES = ("section", "level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
+FIELDS = ("name", "target", "actual")
+GOAL_COLUMNS = {"goal": (0, 1), "expected": (1, 3), "actual": (4, 4)}  # role -> (col, colspan)
+MAX_CATEGORY_PIECES = 8  # a label wrapped one or two characters per line
+
+_UNIT = re.compile(r"^[(（](万元|元)[)）]$")
+_LATIN_GAP = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
+
+
+@dataclass
+class Line:
+    text: str
+    number: int  # 1-based line of the file
+    page: int
+    page_break: bool  # first line after a page break
+
+    def provenance(self, source: str) -> Provenance:
+        return Provenance(source=source, page=self.page, line=self.number)
+
+
+@dataclass
+class Piece:
+    """A cell or a wrapped part of one: a whitespace-separated part of a line, or several joined."""
+
+    text: str
+    line: Line
+    first: bool  # opens its line
+    last: bool  # ends its line
+
+    @cached_property
+    def key(self) -> str:
+        return key(self.text)
+
+    @property
+    def indented(self) -> bool:
+        return self.first and self.line.text[:1].isspace()
+
+
+def split_pieces(lines: list[Line]) -> list[Piece]:
+    pieces = []
+    for line in lines:
+        # spaces between Latin words belong to the text ("Windows Server"); other spaces separate cells
+        parts = _LATIN_GAP.sub("\u00a0", strip_debris(line.text)).split()
+        for n, part in enumerate(parts):
+            pieces.append(Piece(part.replace("\u00a0", " "), line, n == 0, n == len(parts) - 1))
+    return pieces
+
+
+def join(pieces: list[Piece]) -> str:
+    out = ""
+    for n, piece in enumerate(pieces):
+        if n:
+            out += " " if piece.line is pieces[n - 1].line else "\n"
+        out += piece.text
+    return out
+
+
+def merge(pieces: list[Piece]) -> Piece:
+    return Piece(join(pieces), pieces[0].line, pieces[0].first, pieces[-1].last)
+
+
+def is_value(piece: Piece) -> bool:
+    return piece.key in BLANKS or try_number(piece.text) is not None
+
+
+def is_number(piece: Piece) -> bool:
+    return try_number(piece.text) is not None
+
+
+def open_parens(text: str) -> int:
+    return text.count("(") + text.count("（") - text.count(")") - text.count("）")
+
+
+@dataclass
+class Draft:
+    cells: dict[int, tuple[int, list[Piece]]] = field(default_factory=dict)  # col -> (colspan, pieces)
+
+    def add(self, col: int, pieces: list[Piece], span: int = 1) -> None:
+        if pieces:
+            _, old = self.cells.get(col, (span, []))
+            self.cells[col] = (span, old + pieces)
+
+    def to_row(self, source: str) -> Row:
+        first = min((pieces[0] for _, pieces in self.cells.values()), key=lambda p: p.line.number)
+        cells = []
+        for col in sorted(self.cells):
+            span, pieces = self.cells[col]
+            line = pieces[0].line
+            cells.append(Cell(id=f"L{line.number}c{col}", col=col, colspan=span, text=join(pieces),
+                              prov=line.provenance(source)))
+        return Row(cells=cells, page=first.line.page, line=first.line.number,
+                   page_break_before=first.line.page_break and first.first)
+
+
+@dataclass
+class _Fields:
+    """The name / target / actual pieces of an indicator row, grouped once its whole table is read."""
+
+    draft: Draft
+    pieces: list[Piece]
+    previous: Draft | None  # the row before, when its deviation may take leading extra pieces
+
+
+def rebuild_rows(lines: list[Line], source: str) -> list[Row]:
+    if not lines:
+        return []
+    return [draft.to_row(source) for draft in _Rebuilder(split_pieces(lines)).run()]
+
+
+class _Rebuilder:
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.p = pieces
+        self.i = 0
+        self.drafts: list[Draft] = []
+        self.section: str | None = None
+        self.cols = {role: n - 1 for n, role in enumerate(INDICATOR_ROLES)}  # standard grid, no 绩效指标 column
+        self.funding_width = len(labels.roles_in("funding_header")) - 1
+        self.pending: tuple[int, str] | None = None  # (col, key) of a category cut by a page break
+        self.tables: list[list[_Fields]] = [[]]  # indicator rows awaiting their fields, per table
+        self.categories = labels.categories()
+
+    # ------------------------------------------------------------------ dispatch
+
+    def run(self) -> list[Draft]:
+        steps = (self._title, self._year, self._info, self._funding_header, self._funding_row, self._goal,
+                 self._indicator_header, self._total, self._grade, self._indicator_row)
+        while self.i < len(self.p):
+            start = self.i
+            for step in steps:
+                if step():
+                    break
+            if self.i == start:  # nothing recognized: keep the line as it is
+                self._emit_line()
+        self._place_fields()
+        return [d for d in self.drafts if d.cells]
+
+    def _opens_row(self, i: int) -> bool:
+        """Whether piece i opens a labelled row (used to stop free text)."""
+        k = self.p[i].key
+        rest = self._line_key(i)
+        return (labels.is_title(rest) or self._is_year(rest) or labels.leading_role(k, "info") is not None
+                or labels.role_of(k, "funding_header") == "funding" or self._goal_ahead(i)
+                or self._indicator_header_ahead(i) or labels.is_label(k, "total") or labels.is_label(k, "grade"))
+
+    def _line_key(self, i: int) -> str:
+        line = self.p[i].line
+        out = ""
+        while i < len(self.p) and self.p[i].line is line:
+            out += self.p[i].key
+            i += 1
+        return out
+
+    def _line_end(self, i: int) -> int:
+        line = self.p[i].line
+        while i < len(self.p) and self.p[i].line is line:
+            i += 1
+        return i
+
+    def _emit(self, *cells: tuple[int, int, list[Piece]]) -> None:
+        draft = Draft()
+        for col, span, pieces in cells:
+            draft.add(col, pieces, span)
+        self.drafts.append(draft)
+
+    def _emit_line(self) -> None:
+        end = self._line_end(self.i)
+        self._emit((0, 1, self.p[self.i:end]))
+        self.i = end
+
+    @staticmethod
+    def _is_year(k: str) -> bool:
+        return labels.year_of(k) is not None and len(k) <= 12
+
+    # ------------------------------------------------------------------ heading rows
+
+    def _title(self) -> bool:
+        if not labels.is_title(self._line_key(self.i)):
+            return False
+        self._emit_line()
+        self.section = None
+        self.pending = None
+        return True
+
+    def _year(self) -> bool:
+        if not self._is_year(self._line_key(self.i)):
+            return False
+        self._emit_line()
+        return True
+
+    def _info(self) -> bool:
+        """项目名称 X / 主管部门 A 实施单位 B: each label opens a cell, the text after it is its value."""
+        if labels.leading_role(self.p[self.i].key, "info") is None:
+            return False
+        end = self._line_end(self.i)
+        cells: list[list[Piece]] = []
+        after_label = False
+        for piece in self.p[self.i:end]:
+            is_label = labels.role_of(piece.key, "info") is not None
+            if is_label or after_label or not cells:
+                cells.append([piece])
+            else:
+                cells[-1].append(piece)
+            after_label = is_label
+        self.i = end
+        if after_label and self.i < len(self.p) and not self._opens_row(self.i):
+            end = self._line_end(self.i)  # the value wrapped onto the next line
+            cells.append(self.p[self.i:end])
+            self.i = end
+        self._emit(*[(col, 1, pieces) for col, pieces in enumerate(cells)])
+        return True
+
+    # ------------------------------------------------------------------ funding
+
+    def _funding_header(self) -> bool:
+        if labels.role_of(self.p[self.i].key, "funding_header") != "funding":
+            return False
+        label = [self.p[self.i]]
+        self.i += 1
+        if self.i < len(self.p) and _UNIT.match(self.p[self.i].key):
+            label.append(self.p[self.i])
+            self.i += 1
+        heads = []
+        while self.i < len(self.p) and labels.role_of(self.p[self.i].key, "funding_header") not in (None, "funding"):
+            heads.append(self.p[self.i])
+            self.i += 1
+        self.funding_width = len(heads) or self.funding_width
+        self._emit((0, 2, label), *[(2 + n, 1, [h]) for n, h in enumerate(heads)])
+        self.section = "funding"
+        return True
+
+    def _funding_row(self) -> bool:
+        """A funding row label (possibly wrapped: 其中：当年财政 / 拨款) followed by its numbers."""
+        if self.section != "funding":
+            return False
+        j, label = self.i, []
+        while j < len(self.p) and not is_value(self.p[j]) and len(label) < 4:
+            label.append(self.p[j])
+            j += 1
+        if not label or labels.role_of("".join(p.key for p in label), "funding_rows") is None:
+            return False
+        values = []
+        while j < len(self.p) and is_value(self.p[j]) and len(values) < self.funding_width:
+            values.append(self.p[j])
+            j += 1
+        self.i = j
+        self._emit((1, 1, label), *[(2 + n, 1, [v]) for n, v in enumerate(values)])
+        return True
+
+    # ------------------------------------------------------------------ goals
+
+    def _goal_ahead(self, i: int) -> bool:
+        if labels.role_of(self.p[i].key, "goal_header") is not None:
+            return True
+        goal = labels.spellings("goal_header", "goal")[0]
+        acc = ""
+        for piece in self.p[i:i + len(goal)]:
+            acc += piece.key
+            if not goal.startswith(acc):
+                return False
+            if acc == goal:
+                return True
+        return False
+
+    def _goal(self) -> bool:
+        """年度 / 总体 / 目标, 预期目标 实际完成情况, then the two goal texts, one after the other."""
+        if not self._goal_ahead(self.i):
+            return False
+        goal = labels.spellings("goal_header", "goal")[0]
+        header: dict[str, list[Piece]] = {}
+        acc = ""
+        while self.i < len(self.p):
+            piece = self.p[self.i]
+            role = labels.role_of(piece.key, "goal_header")
+            if role is None and goal.startswith(acc + piece.key) and "expected" not in header:
+                acc += piece.key
+                header.setdefault("goal", []).append(piece)
+            elif role is not None and role not in header:
+                header[role] = [piece]
+            else:
+                break
+            self.i += 1
+        self._emit(*[(*GOAL_COLUMNS[role], pieces) for role, pieces in header.items()])
+        lines: list[list[Piece]] = []
+        while self.i < len(self.p) and not self._opens_row(self.i):
+            end = self._line_end(self.i)
+            lines.append(self.p[self.i:end])
+            self.i = end
+        texts = split_paragraphs([merge(line) for line in lines])
+        self._emit(*[(*GOAL_COLUMNS[role], text) for role, text in zip(("expected", "actual"), texts)])
+        self.section = "goal"
+        return True
+
+    # ------------------------------------------------------------------ indicator table
+
+    def _header_roles(self, i: int) -> tuple[list[tuple[str, list[Piece]]], int]:
+        """The indicator header labels starting at piece i (a label may wrap over pieces) and the index
+        after the last piece that completed one."""
+        spelled = header_spellings()
+        found: list[tuple[str, list[Piece]]] = []
+        complete, end = 0, i
+        acc, acc_pieces = "", []
+        for j in range(i, len(self.p)):
+            acc += self.p[j].key
+            acc_pieces.append(self.p[j])
+            while acc:
+                done = next(((s, role) for s, role in spelled if acc.startswith(s)), None)
+                if done is None:
+                    break
+                found.append((done[1], acc_pieces))
+                acc = acc[len(done[0]):]
+                acc_pieces = [self.p[j]] if acc else []
+            if not acc:
+                complete, end = len(found), j + 1
+            elif not any(s.startswith(acc) for s, _ in spelled):
+                break
+        return found[:complete], end
+
+    def _indicator_header_ahead(self, i: int) -> bool:
+        found, _ = self._header_roles(i)
+        return len(found) >= 2 and found[0][0] in ("section", "level1")
+
+    def _indicator_header(self) -> bool:
+        found, end = self._header_roles(self.i)
+        if len(found) < 2 or found[0][0] not in ("section", "level1"):
+            return False
+        offset = 0 if any(role == "section" for role, _ in found) else -1
+        self.cols = {role: n + offset for n, role in enumerate(INDICATOR_ROLES)}
+        self._emit(*[(self.cols[role], 1, pieces) for role, pieces in found])
+        self.i = end
+        self.section = "indicators"
+        self.tables.append([])
+        return True
+
+    def _total(self) -> bool:
+        if not labels.is_label(self.p[self.i].key, "total"):
+            return False
+        label = self.p[self.i]
+        self.i += 1
+        values = []
+        while self.i < len(self.p) and is_number(self.p[self.i]) and len(values) < 2:
+            values.append(self.p[self.i])
+            self.i += 1
+        cols = (self.cols["weight"], self.cols["score"])
+        self._emit((0, 1, [label]), *[(col, 1, [v]) for col, v in zip(cols, values)])
+        self.section = None
+        return True
+
+    def _grade(self) -> bool:
+        if not labels.is_label(self.p[self.i].key, "grade"):
+            return False
+        label = self.p[self.i]
+        self.i += 1
+        value = []
+        if self.i < len(self.p) and not self._opens_row(self.i):
+            end = self._line_end(self.i)
+            value = self.p[self.i:end]
+            self.i = end
+        self._emit((0, 1, [label]), (1, 1, value))
+        self.section = None
+        return True
+
+    # ------------------------------------------------------------------ indicator rows
+
+    def _category_at(self, i: int) -> bool:
+        """Whether a whole category label (possibly wrapped over pieces) starts at piece i."""
+        acc = ""
+        for piece in self.p[i:i + MAX_CATEGORY_PIECES]:
+            acc += piece.key
+            if acc in self.categories.terms:
+                return True
+            if acc not in self.categories.prefixes:
+                return False
+        return False
+
+    def _ends_table(self, i: int) -> bool:
+        k = self.p[i].key
+        return labels.is_label(k, "total") or labels.is_label(k, "grade") or labels.is_title(self._line_key(i))
+
+    def _number_run(self, i: int) -> int:
+        j = i
+        while j < len(self.p) and is_number(self.p[j]):
+            j += 1
+        return j - i
+
+    def _numbers_ahead(self, i: int) -> bool:
+        """Whether a 分值/得分 pair follows before the next category or the end of the table: then the line
+        at i opens the next indicator row rather than continuing the deviation text."""
+        for j in range(i, min(len(self.p), i + 60)):
+            if j > i and self.p[j].first and (self._ends_table(j) or self._category_at(j)):
+                return False
+            if self._number_run(j) >= 2:
+                return True
+        return False
+
+    def _indicator_row(self) -> bool:
+        if self.section != "indicators":
+            return False
+        if self._continue_category():
+            return True
+        draft = Draft()
+        categories = self._read_categories()
+        for col, pieces in self._place_categories(categories):
+            draft.add(col, pieces)
+        texts, numbers = self._read_fields(bool(categories))
+        deviation = self._read_deviation() if numbers else []
+        previous = self.drafts[-1] if self.drafts and not categories else None
+        if previous is not None and self.cols["score"] not in previous.cells:
+            previous = None
+        self.tables[-1].append(_Fields(draft, texts, previous))
+        for role, piece in zip(("weight", "score"), numbers):
+            draft.add(self.cols[role], [piece])
+        draft.add(self.cols["deviation"], deviation)
+        self.drafts.append(draft)
+        return True
+
+    def _place_fields(self) -> None:
+        """Name, target and actual of every indicator row, grouped with the widths of their table."""
+        for table in self.tables:
+            options = [groupings(row.pieces, len(FIELDS)) for row in table]
+            widths = column_widths(options, len(FIELDS))
+            for row, grouping in zip(table, options):
+                groups = choose(grouping, widths) if grouping else joined_wraps(row.pieces)
+                extra = len(groups) - len(FIELDS)
+                if extra > 0 and row.previous is not None:
+                    # the leading lines end the deviation text of the row before
+                    row.previous.add(self.cols["deviation"], [p for g in groups[:extra] for p in g])
+                    groups = groups[extra:]
+                elif extra > 0:
+                    groups = [[p for g in groups[:extra + 1] for p in g]] + groups[extra + 1:]
+                for role, pieces in zip(FIELDS, groups):
+                    row.draft.add(self.cols[role], pieces)
+
+    def _continue_category(self) -> bool:
+        """The rest of a category cut by a page break ("质量" | "指标") becomes a fragment row."""
+        if self.pending is None:
+            return False
+        col, acc = self.pending
+        j, taken = self.i, []
+        while j < len(self.p) and acc + self.p[j].key in self.categories.prefixes:
+            acc += self.p[j].key
+            taken.append(self.p[j])
+            j += 1
+        if not taken or acc not in self.categories.terms:
+            return False
+        self._emit((col, 1, taken))
+        self.i = j
+        self.pending = None
+        return True
+
+    def _read_categories(self) -> list[list[Piece]]:
+        """Up to two categories, each possibly wrapped over pieces (满意 / 度指 / 标)."""
+        found: list[list[Piece]] = []
+        while len(found) < 2 and self.i < len(self.p):
+            acc, pieces, complete = "", [], 0
+            j = self.i
+            while j < len(self.p) and acc + self.p[j].key in self.categories.prefixes:
+                acc += self.p[j].key
+                pieces.append(self.p[j])
+                j += 1
+                if acc in self.categories.terms:
+                    complete = len(pieces)
+            if not complete and len(acc) < 2:
+                break  # a lone character is text, not a category cut short
+            take = complete or len(pieces)
+            found.append(pieces[:take])
+            self.i += take
+            if not complete:
+                break  # a category cut short ("质量" before a page break) ends the category cells
+        return found
+
+    def _place_categories(self, found: list[list[Piece]]) -> list[tuple[int, list[Piece]]]:
+        if not found:
+            return []
+        cats = self.categories
+        last_key = "".join(p.key for p in found[-1])
+        if len(found) == 2:
+            placed = [(self.cols["level1"], found[0]), (self.cols["level2"], found[1])]
+        else:
+            candidates = cats.completions(last_key)
+            level1_only = bool(candidates) and all(c not in cats.level2 for c in candidates)
+            placed = [(self.cols["level1" if level1_only else "level2"], found[0])]
+        self.pending = None if last_key in cats.terms else (placed[-1][0], last_key)
+        return placed
+
+    def _read_fields(self, has_categories: bool) -> tuple[list[Piece], list[Piece]]:
+        """Name, target and actual pieces up to the 分值/得分 pair (the last two of a run of numbers)."""
+        texts: list[Piece] = []
+        while self.i < len(self.p):
+            piece = self.p[self.i]
+            if piece.first and (texts or has_categories) and (self._ends_table(self.i) or self._category_at(self.i)):
+                break
+            run = self._number_run(self.i)
+            if run >= 2:
+                numbers = self.p[self.i:self.i + run]
+                self.i += run
+                return texts + numbers[:-2], numbers[-2:]
+            texts.append(self._take_wrapped_value())
+        return texts, []
+
+    def _take_wrapped_value(self) -> Piece:
+        """One piece, joined with the pieces that close its bracket ("≤441.55(万" / "元)") or with a
+        bracketed unit printed under a number ("10369.00" / "(条)")."""
+        pieces = [self.p[self.i]]
+        self.i += 1
+        while (self.i < len(self.p) and open_parens(join(pieces)) > 0 and len(pieces) < 4
+               and not self._ends_table(self.i)):
+            pieces.append(self.p[self.i])
+            self.i += 1
+        if (self.i < len(self.p) and is_number(pieces[-1]) and self.p[self.i].first
+                and self.p[self.i].key[:1] == "(" and open_parens(self.p[self.i].text) == 0):
+            pieces.append(self.p[self.i])
+            self.i += 1
+        return merge(pieces) if len(pieces) > 1 else pieces[0]
+
+    def _read_deviation(self) -> list[Piece]:
+        pieces: list[Piece] = []
+        while self.i < len(self.p):
+            if self.p[self.i].first and (self._ends_table(self.i) or self._category_at(self.i)
+                                         or self._numbers_ahead(self.i)):
+                break
+            pieces.append(self.p[self.i])
+            self.i += 1
+        return pieces
+
+
+@cache
+def header_spellings() -> list[tuple[str, str]]:
+    """(spelling, role) of the indicator header, longest first; a spelling that only abbreviates a longer
+    one of its role is left out, so a wrapped label is read whole."""
+    out = []
+    for role in INDICATOR_ROLES:
+        variants = labels.spellings("indicator_header", role)
+        out += [(s, role) for s in variants if not any(v != s and v.startswith(s) for v in variants)]
+    return sorted(out, key=lambda sr: -len(sr[0]))

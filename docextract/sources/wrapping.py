@@ -1,0 +1,153 @@
+"""Which printed lines of a one-cell-per-line export belong to one wrapped cell.
+
+A wrapped cell prints its lines one under the other, each as wide as its column but the last, and its
+later lines alone on their line. Several cells of a row can only be told apart by those widths: the
+grouping wins whose wrapped lines are full for their column (widths learnt from the rows of the same
+table that allow one grouping only) and that does not end a cell at a full line the next line could
+continue; one giving the target and the actual the same text (a common case) wins over all.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from docextract.labels import key
+
+MAX_GROUPED_PIECES = 24  # more pieces before the numbers make no row: every wrap-like line end joins
+WRAP_TOLERANCE = 2  # display columns a wrapped line ending in punctuation may exceed the line before it
+MIN_WRAPPED_WIDTH = 8  # narrower full lines exist only in category columns
+NOT_FULL = 100  # cost of a wrapped line narrower than its column
+CUT_AT_FULL = 50  # cost of ending a cell at a full-width line when the next line could continue it
+SAME_TEXT = 1000  # bonus of a grouping giving the target and the actual the same text
+SHORT_LINE = 0.75  # a paragraph's last line is shorter than this share of the widest line
+PARAGRAPH_EVIDENCE = 0.3  # least evidence for a paragraph end: a line closing a sentence
+_MEASURE_START = ("≥", "≤", "<", ">", "=")
+_LINE_END_PUNCTUATION = "，。、；：！？”’）)》,.;:!?"
+_SENTENCE_END = "。！？；.!?;”"
+
+
+class Printed(Protocol):
+    """A cell's text as printed: lines joined by newlines, plus where it sits on its lines."""
+
+    text: str
+    first: bool  # opens its line
+    last: bool  # ends its line
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def indented(self) -> bool: ...
+
+
+Grouping = list[list[Printed]]
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def line_widths(piece: Printed) -> list[int]:
+    return [display_width(line) for line in piece.text.split("\n")]
+
+
+def measure_like(piece: Printed) -> bool:
+    return piece.key.startswith(_MEASURE_START)
+
+
+def wraps_into(a: Printed, b: Printed) -> bool:
+    """Whether b may continue a in one cell: b is alone on the next line, a is wide enough to have
+    wrapped and b no wider (but for punctuation hanging at its end), and b neither opens a measure
+    ("≥85.00(%)") nor is a second number after a measure or a number."""
+    if not (a.last and b.first and b.last) or measure_like(b):
+        return False
+    if b.key[:1].isdigit() and (measure_like(a) or a.key[:1].isdigit()):
+        return False
+    a_width, b_width = line_widths(a)[-1], line_widths(b)[0]
+    overhang = WRAP_TOLERANCE if b.text.split("\n", 1)[0][-1:] in _LINE_END_PUNCTUATION else 0
+    return a_width >= MIN_WRAPPED_WIDTH and a_width >= b_width - overhang
+
+
+def groupings(pieces: Sequence[Printed], want: int) -> list[Grouping]:
+    """Every way to group the pieces, in order, into `want` cells joined only where `wraps_into`."""
+    n = len(pieces)
+    if n <= want:
+        return [[[p] for p in pieces]]
+    if n > MAX_GROUPED_PIECES:
+        return []
+    joinable = {k for k in range(1, n) if wraps_into(pieces[k - 1], pieces[k])}
+    out = []
+    for cuts in combinations(range(1, n), want - 1):
+        if all(k in joinable for k in range(1, n) if k not in cuts):
+            bounds = (0, *cuts, n)
+            out.append([list(pieces[a:b]) for a, b in zip(bounds, bounds[1:])])
+    return out
+
+
+def joined_wraps(pieces: Sequence[Printed]) -> Grouping:
+    """The pieces with every wrap-like line end joined (when no grouping into the wanted cells exists)."""
+    groups: Grouping = []
+    for n, piece in enumerate(pieces):
+        if n and wraps_into(pieces[n - 1], piece):
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    return groups
+
+
+def column_widths(options: list[list[Grouping]], columns: int) -> list[int]:
+    """The widest line seen in each column among rows that can be grouped one way only."""
+    widths = [0] * columns
+    for row in options:
+        if len(row) == 1:
+            for n, group in enumerate(row[0][:columns]):
+                widths[n] = max([widths[n]] + [w for piece in group for w in line_widths(piece)])
+    return widths
+
+
+def choose(options: list[Grouping], widths: list[int]) -> Grouping:
+    """The most likely of the groupings of one row, given the column widths of its table."""
+    def full(piece: Printed, n: int) -> bool:
+        return n < len(widths) and line_widths(piece)[-1] >= max(widths[n] - WRAP_TOLERANCE, MIN_WRAPPED_WIDTH)
+
+    def cost(grouping: Grouping) -> int:
+        total = 0
+        for n, group in enumerate(grouping):
+            total += NOT_FULL * sum(not full(wrapped, n) for wrapped in group[:-1])
+            if n + 1 < len(grouping) and full(group[-1], n) and wraps_into(group[-1], grouping[n + 1][0]):
+                total += CUT_AT_FULL  # a full line that could go on, cut off from its continuation
+        if len(grouping) > 1 and key(_text(grouping[-1])) == key(_text(grouping[-2])):
+            total -= SAME_TEXT
+        return total
+
+    return min(options, key=cost)
+
+
+def _text(group: list[Printed]) -> str:
+    return "".join(p.text for p in group)
+
+
+def split_paragraphs(lines: Sequence[Printed]) -> tuple[list[Printed], list[Printed]]:
+    """Two texts printed one after the other (预期目标, then 实际完成情况). The first ends where the two
+    halves read alike (forms often repeat the goal), at a short line closing a sentence, or where the
+    next line is indented; with no such place the lines are the first text alone."""
+    if len(lines) < 2:
+        return list(lines), []
+    widest = max(line_widths(line)[0] for line in lines)
+    best, best_score = None, PARAGRAPH_EVIDENCE
+    for n in range(1, len(lines)):
+        before, line = lines[n - 1], lines[n]
+        head, tail = "".join(p.key for p in lines[:n]), "".join(p.key for p in lines[n:])
+        score = fuzz.ratio(head, tail) / 100  # 0..1, and hints of a paragraph end:
+        score += 0.5 * (line_widths(before)[-1] < SHORT_LINE * widest)
+        score += 0.5 * line.indented + PARAGRAPH_EVIDENCE * (before.text.rstrip()[-1:] in _SENTENCE_END)
+        if score > best_score:
+            best, best_score = n, score
+    if best is None:
+        return (list(lines[:1]), list(lines[1:])) if len(lines) == 2 else (list(lines), [])
+    return list(lines[:best]), list(lines[best:])
