@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 DATABASE_NAME = "docextract.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added the service's and the review's tables (SERVICE_DDL)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -122,6 +122,52 @@ CREATE TABLE IF NOT EXISTS provenance (
 );
 """
 
+# Version 2: the service's job queue (`store/jobs.py`) and the reviewers' corrections (`store/corrections.py`).
+# Only new tables: a version-1 database gets them when it is opened, and keeps every batch table as it was.
+SERVICE_DDL = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id          TEXT PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS job_documents (
+    job_id   TEXT NOT NULL REFERENCES jobs ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256   TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    bytes    INTEGER NOT NULL,
+    pages    INTEGER NOT NULL,
+    status   TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    PRIMARY KEY (job_id, position)
+);
+CREATE INDEX IF NOT EXISTS job_documents_by_status ON job_documents (status, sha256);
+CREATE TABLE IF NOT EXISTS form_originals (
+    sha256     TEXT NOT NULL,
+    form_index INTEGER NOT NULL,
+    record     TEXT NOT NULL,
+    PRIMARY KEY (sha256, form_index)
+);
+CREATE TABLE IF NOT EXISTS corrections (
+    id         INTEGER PRIMARY KEY,
+    sha256     TEXT NOT NULL REFERENCES documents ON DELETE CASCADE,
+    form_index INTEGER NOT NULL,
+    field      TEXT NOT NULL,
+    extracted  TEXT NOT NULL,
+    corrected  TEXT NOT NULL,
+    reviewer   TEXT,
+    comment    TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS corrections_by_form ON corrections (sha256, form_index);
+CREATE TABLE IF NOT EXISTS reviews (
+    sha256      TEXT NOT NULL REFERENCES documents ON DELETE CASCADE,
+    form_index  INTEGER NOT NULL,
+    reviewer    TEXT,
+    reviewed_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, form_index)
+);
+"""
+
 # The result tables (all but the manifest's bookkeeping), each with its order after the document's source:
 # exports list rows by `documents.source, sha256, <this>`, whatever order the documents were processed in.
 RESULT_TABLES = {
@@ -155,9 +201,10 @@ def open_store(outdir: str | Path, create: bool = True) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")  # in WAL: a killed process loses nothing committed
     conn.execute("PRAGMA foreign_keys=ON")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version not in (0, SCHEMA_VERSION):
+    if version not in (0, 1, SCHEMA_VERSION):
         conn.close()
         raise StoreError(f"{path}: schema version {version}, this docextract reads {SCHEMA_VERSION}")
-    if version == 0:
-        conn.executescript(f"BEGIN; {DDL} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+    if version < SCHEMA_VERSION:
+        tables = SERVICE_DDL if version == 1 else DDL + SERVICE_DDL
+        conn.executescript(f"BEGIN IMMEDIATE; {tables} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
     return conn

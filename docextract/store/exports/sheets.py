@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from docextract.output import FUNDING_COLUMNS, FUNDING_ROWS
+from docextract.store.corrections import review_tables
 from docextract.store.read import table_rows
 
 SEVERITY_RANK = {"error": 2, "warning": 1}  # info findings mark nothing
@@ -33,7 +34,11 @@ class Sheet:
 
 def workbook_sheets(conn: sqlite3.Connection) -> list[Sheet]:
     findings = _findings_by_form(conn)
-    return [_forms(conn, findings), _indicators(conn, findings), _findings(conn), _documents(conn)]
+    sheets = [_forms(conn, findings), _indicators(conn, findings), _findings(conn), _documents(conn)]
+    if corrections := review_tables(conn).get("corrections"):  # once reviewers corrected values
+        columns, rows = corrections
+        sheets.append(Sheet("corrections", columns, rows, [{} for _ in rows]))
+    return sheets
 
 
 def _findings_by_form(conn: sqlite3.Connection) -> dict[FormKey, list[tuple[str, str]]]:

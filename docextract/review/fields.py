@@ -1,0 +1,91 @@
+"""The record fields a reviewer may correct, named by the field paths that findings and provenance use
+(`year`, `funding.total.executed`, `indicators[3].score`), and how a typed-in value becomes a field value.
+
+Only the contract fields of `form-schema.md` are editable: the additions (parsed targets, taxonomy
+matches, findings, status) are derived from them again after a correction.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from docextract.model import FormRecord
+from docextract.output import FUNDING_COLUMNS, FUNDING_ROWS
+from docextract.values import parse_number
+
+FieldKind = Literal["text", "number", "year"]
+
+HEADER_FIELDS = ("year", "project_name", "department", "implementing_unit", "funding_unit")
+GOAL_FIELDS = ("goal_expected", "goal_actual")
+TOTAL_FIELDS = ("total_weight", "total_score", "grade")
+INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
+NUMBER_FIELDS = frozenset({"total_weight", "total_score", "weight", "score", *FUNDING_COLUMNS})
+
+_PATH = re.compile(r"^(?:funding\.(?P<row>\w+)\.(?P<column>\w+)"
+                   r"|indicators\[(?P<index>\d+)\]\.(?P<part>\w+)"
+                   r"|(?P<top>\w+))$")
+
+
+class FieldError(ValueError):
+    """A field path that names no editable field of the record, or a value that does not fit the field."""
+
+
+def editable_paths(record: FormRecord) -> list[str]:
+    """Every editable field of the record, in the order the form prints them."""
+    funding = [f"funding.{row}.{column}" for row in FUNDING_ROWS for column in FUNDING_COLUMNS]
+    indicators = [f"indicators[{i}].{part}" for i in range(len(record.indicators)) for part in INDICATOR_FIELDS]
+    return [*HEADER_FIELDS, *funding, *GOAL_FIELDS, *indicators, *TOTAL_FIELDS]
+
+
+def field_kind(path: str) -> FieldKind:
+    leaf = path.rsplit(".", 1)[-1]
+    return "year" if leaf == "year" else "number" if leaf in NUMBER_FIELDS else "text"
+
+
+def _parts(record: dict, path: str) -> tuple[dict, str]:
+    """The dict holding the field and the field's key, for a path of an editable field."""
+    match = _PATH.match(path)
+    if match is None:
+        raise FieldError(f"{path!r} is not a field path")
+    if match["top"] in (*HEADER_FIELDS, *GOAL_FIELDS, *TOTAL_FIELDS):
+        return record, match["top"]
+    if match["row"] in FUNDING_ROWS and match["column"] in FUNDING_COLUMNS:
+        return record["funding"][match["row"]], match["column"]
+    if match["index"] is not None and match["part"] in INDICATOR_FIELDS:
+        index = int(match["index"])
+        if index >= len(record["indicators"]):
+            raise FieldError(f"{path}: the form has {len(record['indicators'])} indicator rows")
+        return record["indicators"][index], match["part"]
+    raise FieldError(f"{path!r} is not an editable field")
+
+
+def get_value(record: dict, path: str) -> Any:
+    """The value of an editable field of a record dict (`record_json`)."""
+    holder, key = _parts(record, path)
+    return holder[key]
+
+
+def set_value(record: dict, path: str, value: Any) -> None:
+    holder, key = _parts(record, path)
+    holder[key] = value
+
+
+def coerce(path: str, value: Any) -> float | int | str | None:
+    """A reviewer's value for the field at `path`: numbers as printed ("1,500,000.00", "97.77%") become
+    numbers, blanks and dashes become null, text is kept as typed less surrounding spaces."""
+    kind = field_kind(path)
+    if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+        raise FieldError(f"{path}: expected text, a number or null")
+    if kind == "text":
+        text = None if value is None else str(value).strip()
+        return text or None
+    try:
+        number = parse_number(value) if isinstance(value, str) or value is None else float(value)
+    except ValueError:
+        raise FieldError(f"{path}: {value!r} is not a number") from None
+    if number is None or kind == "number":
+        return number
+    if not number.is_integer() or not 1900 <= number <= 2200:
+        raise FieldError(f"{path}: {value!r} is not a year")
+    return int(number)
