@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from docextract.checks import Rules, check_record, default_rules
+from docextract.checks import Rules, check_document, check_record, default_rules
 from docextract.checks.numbers import dec, printings
+from docextract.checks.year import cited_years
 from docextract.model import Finding, FormRecord
 
 MUTATIONS = 2000
 CATCH_FLOOR = 0.995  # achieved: 100 % of this sample; 99.998 % of all 127,124 single corruptions
+# (the escapes: a 年度资金总额 执行率 moved to its other rounding neighbour); blanks and dashes read as
+# digits are enumerated exhaustively below (test_every_blanked_number_is_caught, …_dash_read_as_a_digit…)
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +157,183 @@ def test_rules_pack_is_swappable(clean):
     strict = default_rules().model_copy(update={"rounding_modes": ["half_up"]})
     assert {f.check for f in check_record(clean, strict).errors()} == {"execution_rate"}
     assert Rules.load().grade_for(89.99) == "良"
+
+
+# ---------------------------------------------------------------- the form's grammar: holes scans found
+# Each case is a silent error the evaluation found on a scan (verified, a number differing from gold),
+# rebuilt on the gold record of that form.
+
+
+def _form(gold: list[FormRecord], rid: str) -> FormRecord:
+    return next(r for r in gold if r.id == rid).model_copy(deep=True)
+
+
+def _error_cells(record: FormRecord) -> set[tuple[str, str]]:
+    return {(f.check, cell) for f in check_record(record).errors() for cell in f.cells}
+
+
+def test_a_number_on_a_subrow_score_cell_is_a_misread_dash(gold):
+    """002-02 (hard scan): the '-' in 其他资金 分值 read as 4; JPEG-10: 当年财政拨款 分值/得分 read as 1."""
+    record = _form(gold, "002-02")
+    record.funding.other.weight = 4.0
+    assert _error_cells(record) == {("subrow_score", "funding.other.weight")}
+    record = _form(gold, "000-01")
+    record.funding.appropriation.weight = record.funding.appropriation.score = 1.0
+    assert _error_cells(record) == {
+        ("subrow_score", "funding.appropriation.weight"), ("subrow_score", "funding.appropriation.score")}
+
+
+@pytest.mark.parametrize(("rid", "path"), [
+    ("000-13", "funding.other.annual_budget"),  # dev scan: a row printing 0.00s but no budget
+    ("000-21", "funding.other.execution_rate"),  # dev scan: 其他资金 0.00 % lost, 上年结转资金 prints it
+    ("000-14", "funding.other.execution_rate"),  # hard scan
+    ("000-08", "funding.carryover.execution_rate"),  # hard scan
+    ("000-12", "funding.other.executed"),  # hard scan: a printed rate without its 执行数
+    ("002-04", "funding.other.annual_budget"),  # hard scan, 2023 template: 年初 0.00 printed, 全年 blank
+    ("002-10", "funding.appropriation.executed"),  # hard scan: a funded sub-row with a blank 执行数
+    ("001-02", "funding.appropriation.execution_rate"),  # the funded row lacks what the empty rows print
+    ("001-02", "funding.total.initial_budget"),  # the total prints what its sub-rows print
+    ("002-03", "funding.appropriation.initial_budget"),  # 2023: empty sub-rows print alike
+    ("002-09", "funding.appropriation.executed"),  # 2023: nothing spent of 396,000 is printed 0, not blank
+])
+def test_a_printed_zero_read_as_blank_is_caught(gold, rid, path):
+    """A blank counts as 0 in every identity, so only the form's layout shows the 0.00 that was lost."""
+    record = _form(gold, rid)
+    assert getattr(*_owner(record, path)) is not None
+    setattr(*_owner(record, path), None)
+    assert _error_cells(record) == {("funding_blank", path)}
+
+
+def test_the_2023_template_leaves_empty_rows_blank_alike(gold):
+    """2023 forms print no 执行数/执行率 on sub-rows without a budget, nor 执行率 on any sub-row: consistent,
+    so verified. A 0 in one such row but not in its twin is a stray mark or a misread (JPEG-10 read a '0'
+    rate into an empty 上年结转资金 cell), so it is caught, and so is a rate on one sub-row only."""
+    record = _form(gold, "002-01")
+    assert (record.funding.carryover.executed, record.funding.appropriation.execution_rate) == (None, None)
+    assert check_record(record).status == "verified"
+    record.funding.carryover.executed = 0.0
+    assert _error_cells(record) == {("funding_blank", "funding.other.executed")}
+    record = _form(gold, "002-01")
+    record.funding.carryover.execution_rate = 0.0
+    assert {check for check, _ in _error_cells(record)} == {"funding_blank"}
+
+
+def test_a_breakdown_that_was_not_read_is_caught(gold):
+    record = _form(gold, "002-01")
+    for name in ("appropriation", "carryover", "other"):
+        setattr(record.funding, name, type(record.funding.total)())
+    assert {check for check, _ in _error_cells(record)} == {"funding_blank"}
+
+
+def test_a_thousands_comma_read_as_a_point_is_caught(gold):
+    """002-10 (hard scan): '145,080' read as 145.08 in both 年初预算数 cells: the sub-row sum still holds and
+    the rate (0 executed) says nothing, but 年初 and 全年预算数 share their digits 1000× apart."""
+    record = _form(gold, "002-10")
+    record.funding.total.initial_budget = record.funding.appropriation.initial_budget = 145.08
+    assert _error_cells(record) == {
+        ("amount_scale", f"funding.{row}.{column}") for row in ("total", "appropriation")
+        for column in ("initial_budget", "annual_budget")}
+
+
+def test_a_round_budget_change_is_not_a_misread(clean):
+    for row in (clean.funding.total, clean.funding.appropriation):
+        row.initial_budget = 0.9  # 0.90 -> 9.00: one significant digit, a real adjustment is conceivable
+    assert check_record(clean).status == "verified"
+
+
+def test_sub_rows_are_held_to_every_identity(gold):
+    """Rate against amounts, spending within the budget and the sums hold on each 其中 row, not only the total."""
+    record = _form(gold, "000-01")
+    record.funding.appropriation.execution_rate = 97.00
+    assert {c for c in _error_cells(record)} >= {("execution_rate", "funding.appropriation.execution_rate")}
+    record = _form(gold, "002-03")
+    record.funding.other.executed = record.funding.total.executed = 1155600.01
+    record.funding.total.execution_rate = 100.0
+    assert "over_budget" in {check for check, _ in _error_cells(record)}
+    record = _form(gold, "002-03")
+    record.funding.other.initial_budget = 1155000.0
+    assert _errors(record) == {"funding_subrows"}
+
+
+@pytest.mark.parametrize(("rid", "year", "errors"), [
+    ("000-01", 2074, {"year"}),  # outside the pack's range
+    ("000-01", 2824, {"year"}),
+    ("000-03", 2021, {"year"}),  # '(2023年结转项目)' cannot be evaluated in 2021
+    ("000-07", 2023, {"year"}),  # '宝财行签【2024】239号' is not spent in 2023
+    ("000-07", 2027, set()),  # a later form year is normal: the names cite the past
+    ("002-09", 2021, set()),  # '2022年分平台…' cites a plain year: a warning only (an event's year?)
+    ("000-01", None, {"required_field"}),  # the year files the record: blank is an error
+])
+def test_the_year_is_plausible_and_agrees_with_the_name(gold, rid, year, errors):
+    record = _form(gold, rid)
+    record.year = year
+    assert _errors(record) == errors
+    if rid == "002-09":
+        assert [f.check for f in check_record(record).findings if f.severity == "warning"] == ["year_cited"]
+
+
+def test_years_a_name_cites():
+    assert cited_years("宝山区电子政务云服务租赁项目（宝财行签[2024]165号）") == ([2024], [])
+    assert cited_years("信息化建设(2023年结转项目)") == ([2023], [])
+    assert cited_years("2022年城运中心信息化建设项目（宝财行签【2024】239号）") == ([2024], [2022])
+    assert cited_years("2023-2025年三年行动计划") == ([], [2023])  # a span cites its start
+    assert cited_years("BX21-D-2212345热线大数据智能分析系统项目(资金审批表23002)") == ([], [])
+    assert cited_years("宝山社区通4.0项目") == ([], [])
+
+
+def test_a_form_alone_with_its_year_in_a_document_is_flagged(gold):
+    records = [_form(gold, rid) for rid in ("000-01", "000-02", "000-03")]
+    records[2].year = 2027
+    checked = check_document(records)
+    assert [r.status for r in checked] == ["verified", "verified", "flagged"]
+    assert [f.check for f in checked[2].errors()] == ["year_document"]
+    assert check_record(checked[2]).status == "flagged"  # a re-check keeps the document's finding
+    assert [r.status for r in check_document(checked[1:])] == ["verified", "verified"]  # 1 vs 1: no majority
+    records[2].year = 2024
+    assert [r.status for r in check_document(check_document(records))] == ["verified"] * 3
+
+
+def test_the_form_is_scored_out_of_100(gold):
+    """A 'typical' scan of 002-03 read the row 工作费完成率 with 分值 100; the repair then made 总分 分值 180
+    so that the 分值 add up. The grade bands are points out of 100, so 180 is a misread, not a scale."""
+    record = _form(gold, "002-03")
+    record.indicators[2].weight, record.total_weight = 100.0, 180.0
+    assert _errors(record) == {"score_scale"}
+
+
+def test_a_header_read_as_an_indicator_name_is_caught(gold):
+    """The same scan named the 002-07 row 热线工单受理及时率… '绩效指标' (the section label): not the printed row."""
+    record = _form(gold, "002-07")
+    record.indicators[3].name = "绩效指标"
+    assert _error_cells(record) == {("label_as_value", "indicators[3].name")}
+    record.indicators[3].name = "三级 指标"
+    assert _errors(record) == {"label_as_value"}
+
+
+def test_every_blanked_number_is_caught(clean_gold):
+    """Every printed number of every clean gold form read as blank (a lost cell, 0.00 taken for empty)."""
+    escapes = []
+    for record in clean_gold:
+        for path in [*numeric_paths(record), "year"]:
+            mutant = record.model_copy(deep=True)
+            setattr(*_owner(mutant, path), None)
+            if check_record(mutant).status != "flagged":
+                escapes.append((record.id, path))
+    assert escapes == []
+
+
+def test_every_dash_read_as_a_digit_is_caught(clean_gold):
+    """Every blank 分值/得分 of a 其中 row read as any digit (a '-' or a speck under JPEG or noise)."""
+    escapes = []
+    for record in clean_gold:
+        for row in ("appropriation", "carryover", "other"):
+            for field in ("weight", "score"):
+                for digit in range(10):
+                    mutant = record.model_copy(deep=True)
+                    setattr(getattr(mutant.funding, row), field, float(digit))
+                    if check_record(mutant).status != "flagged":
+                        escapes.append((record.id, row, field, digit))
+    assert escapes == []
 
 
 # ---------------------------------------------------------------- mutation

@@ -1,10 +1,13 @@
-"""Cells the form requires, and a 偏差原因 exactly where points were lost."""
+"""Cells the form requires, no printed label where a value belongs, and a 偏差原因 exactly where points
+were lost."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
+from docextract import labels
 from docextract.checks.numbers import amount, dec
 from docextract.checks.rules import Rules
 from docextract.model import Finding, FormRecord
@@ -32,6 +35,29 @@ def check_required(record: FormRecord, rules: Rules) -> Iterator[Finding]:
                 if value is None or value == "" or value == []:
                     yield Finding(check="required_field", severity=severity,
                                   message=f"{concrete} is blank", cells=[concrete])
+
+
+LABEL_GROUPS = ("info", "funding_header", "funding_rows", "goal_header", "indicator_header")
+
+
+@cache
+def _printed_labels() -> frozenset[str]:
+    """Every label the form prints (header cells, row labels, 总分, 评分等级), as `labels.key`s."""
+    found = {labels.key(s) for group in LABEL_GROUPS for spellings in labels.spellings(group).values()
+             for s in spellings}
+    found |= {labels.key(s) for name in ("total", "grade") for s in labels.spellings(name)}
+    return frozenset(found | {labels.key(labels.title())})
+
+
+def check_label_values(record: FormRecord, rules: Rules) -> Iterator[Finding]:
+    """Why an error: an indicator named '绩效指标' or '三级指标' is a header cell read into the row, so the row
+    is not the one the form printed (its own name was lost or it is the header itself), whatever its numbers."""
+    printed = _printed_labels()
+    for i, indicator in enumerate(record.indicators):
+        if indicator.name and labels.key(indicator.name) in printed:
+            yield rules.finding("label_as_value", (
+                f"indicators[{i}] is named {indicator.name!r}, a label the form prints, not an indicator's name"
+            ), [f"indicators[{i}].name"])
 
 
 def check_deviation(record: FormRecord, rules: Rules) -> Iterator[Finding]:

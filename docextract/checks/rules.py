@@ -32,6 +32,11 @@ class WeightSplit(BaseModel):
     level1_groups: list[WeightGroup]
 
 
+class YearRange(BaseModel):
+    min: int
+    max: int
+
+
 class Rules(BaseModel):
     name: str
     decimals: int  # printed precision of rates and the budget score
@@ -40,6 +45,8 @@ class Rules(BaseModel):
     execution_rate_cap: float  # the budget score stops growing at this rate (%)
     grade_bands: list[GradeBand]
     weight_split: WeightSplit
+    year_range: YearRange  # the years a form of this pack may report on (inclusive)
+    amount_scale_min_digits: int  # significant digits from which 年初/全年预算数 a power of ten apart is a misread
     severity: dict[str, Severity]  # check id -> severity of its findings
     required_fields: dict[Severity, list[str]]  # field paths; "indicators[]." applies to every row
 
