@@ -5,20 +5,34 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from docextract.checks import check_record
+from docextract.checks import check_document
 from docextract.mapping import map_table
-from docextract.model import DocumentError, DocumentResult, FormRecord
+from docextract.model import CellTable, DocumentError, DocumentResult, FormRecord
+from docextract.repair import repair_record
 from docextract.settings import ExtractOptions
 from docextract.sources import read_document
 from docextract.sources.errors import NotAFormError, SourceError
 from docextract.taxonomy import align_record
 
 
-def records_from_table(table) -> list[FormRecord]:
+def records_from_table(table: CellTable, options: ExtractOptions | None = None) -> list[FormRecord]:
+    options = options or ExtractOptions()
     records = map_table(table)
     if not records:
-        raise NotAFormError("no 财政项目支出绩效自评表 found")
-    return [check_record(align_record(r)) for r in records]
+        hints = "".join(f"; {w}" for w in table.warnings[:2])  # e.g. a repaired file, a page without rulings
+        raise NotAFormError(f"no 财政项目支出绩效自评表 found{hints}")
+    checked = check_document([align_record(r) for r in records])
+    records = checked
+    if options.repair:  # only flagged forms have something to repair
+        cells = {c.id: c for row in table.rows for c in row.cells}
+        records = [repair_record(r, cells) if r.status == "flagged" else r for r in records]
+    if options.llm.active:  # imported only then: openai + instructor are the optional `llm` extra
+        from docextract.mapping.llm import refine_records
+
+        records = refine_records(records, table, options.llm)
+    if any(new is not old for new, old in zip(records, checked)):
+        records = check_document(records)  # a changed value may change the document-wide checks (year)
+    return records
 
 
 def process_document(path: str | Path, options: ExtractOptions | None = None) -> DocumentResult:
@@ -27,7 +41,7 @@ def process_document(path: str | Path, options: ExtractOptions | None = None) ->
     started = time.perf_counter()
     try:
         table = read_document(path, options)
-        forms = records_from_table(table)
+        forms = records_from_table(table, options)
         return DocumentResult(source=source, kind=table.kind, forms=forms, pages=table.pages,
                               seconds=time.perf_counter() - started)
     except SourceError as exc:
