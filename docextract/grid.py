@@ -233,7 +233,9 @@ def estimate_skew(ink: np.ndarray, dpi: float, max_degrees: float = 5.0) -> floa
     """The rotation (degrees, as `rotation` takes it) that levels the page's long horizontal lines.
 
     A coarse Hough transform over near-horizontal angles finds the strongest lines of a 100-dpi copy;
-    a least-squares fit through each line's pixels then refines the angle well below the Hough step."""
+    the angle most of the distinct lines agree on is the table's (a scan's shadow edge along the page
+    is one long line, often the strongest, at its own angle); a least-squares fit through each agreeing
+    line's pixels then refines the angle well below the Hough step."""
     scale = 100 / dpi
     small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     small = ((small > 64) * 255).astype(np.uint8)
@@ -245,9 +247,23 @@ def estimate_skew(ink: np.ndarray, dpi: float, max_degrees: float = 5.0) -> floa
                            min_theta=np.pi / 2 - limit, max_theta=np.pi / 2 + limit)
     if found is None:
         return 0.0
+    # one entry per line (the Hough transform reports each at several neighbouring angles), strongest
+    # first: a line is known by the height where it crosses the middle of the page
+    distinct: list[tuple[float, float, float]] = []  # (height at mid-page, rho, theta)
+    for rho, theta in found.reshape(-1, 2)[:200]:
+        mid = (rho - width / 2 * math.cos(theta)) / math.sin(theta)
+        if all(abs(mid - m) > 4 for m, _, _ in distinct):
+            distinct.append((mid, rho, theta))
+            if len(distinct) == 16:
+                break
+    tolerance = math.radians(0.25)
+    thetas = [theta for _, _, theta in distinct]
+    consensus = max(thetas, key=lambda t: sum(abs(u - t) <= tolerance for u in thetas))
     ys, xs = np.nonzero(small)
     angles = []
-    for rho, theta in found.reshape(-1, 2)[:12]:  # strongest first
+    for _, rho, theta in distinct:
+        if abs(theta - consensus) > tolerance:
+            continue
         near = np.abs(xs * math.cos(theta) + ys * math.sin(theta) - rho) <= 4
         if near.sum() < width // 4:
             continue
@@ -336,3 +352,4 @@ def _segments(mask: np.ndarray, strong_ink: np.ndarray, strong_lines: np.ndarray
 
 def _odd(value: float) -> int:
     return max(3, int(value) // 2 * 2 + 1)
+

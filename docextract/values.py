@@ -112,3 +112,109 @@ def parse_measure(text: str | None) -> Measure | None:
 def compact(text: str | None) -> str:
     """Comparison key: NFKC with all whitespace removed."""
     return _SPACE.sub("", nfkc(text or ""))
+
+
+# ---------------------------------------------------------------- numbers as a recognizer reads them
+
+# dashes and strokes a recognizer returns for a printed "—" (a blank amount), "一" above all
+DASHES = BLANKS | {"一", "ー", "_", "~", "～", "·", ".", "。"}
+_DECIMAL_COMMA = re.compile(r"^([+-]?\d+)[,:;](\d{1,2})$")  # '15,00', '5:00': never a thousands comma
+# a speck before a number that has its own decimal point ('.5.00', "'5,00"): a number never opens so
+_LEADING_SPECK = re.compile(r"^['‘’`.,·]+(?=\d+[.,:]\d)")
+_SPECK_DOT = re.compile(r"^[.·]\d+$")  # a number never opens with its point
+_TRAILING_SPECK = re.compile(r"(?<=\.\d\d)[-_~'’`]+$")  # '10.00-'
+# a round letter where the printed decimals need a digit ('10.0Q', 'Q.00'): only 0 is that round
+_ROUND_DIGIT = re.compile(r"(?<=\d\.\d)[OoQD](?=$|%)|^[OoQD](?=\.\d\d)")
+_TRAILING_DOT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)[.,]$")  # '0.00.', '0.' (a speck after the last digit)
+
+
+def is_dash(text: str | None) -> bool:
+    """A cell a recognizer read as a dash or a stroke: the form printed no number there."""
+    return text is not None and _SPACE.sub("", nfkc(text)) in DASHES
+
+
+def read_number(text: str | None) -> float | None:
+    """A number cell as a recognizer reads it: `try_number`, else the one line of the cell that is a
+    number once unambiguous misreads of its separators are undone ('15,00' and '5:00' are 15.00 and
+    5.00: a thousands comma has three digits after it; '365..00' is 365.00), the other lines being
+    lone marks (a dash, a speck read as a letter). Anything else is no number: None."""
+    if text is not None and _SPECK_DOT.match(text.strip()):
+        return try_number(text.strip()[1:])  # '.15': a form prints 0.15, so the dot is a speck
+    value = try_number(text)
+    if value is not None or text is None:
+        return value
+    found: list[float] = []
+    for line in text.splitlines():
+        s = _SPACE.sub("", nfkc(line)).rstrip("%")
+        if not s:
+            continue
+        value = try_number(_undo_separator_misreads(s))
+        if value is not None:
+            found.append(value)
+        elif not (len(s) <= 2 and not any(ch.isdigit() for ch in s)):
+            return None  # text, or digits that are no number: not for guessing
+    return found[0] if len(found) == 1 else None
+
+
+def _undo_separator_misreads(s: str) -> str:
+    s = _LEADING_SPECK.sub("", s)
+    s = _TRAILING_SPECK.sub("", s)
+    s = _ROUND_DIGIT.sub("0", s)
+    s = re.sub(r"(?<=\d)\.{2,}(?=\d)", ".", s)
+    s = _DECIMAL_COMMA.sub(r"\1.\2", s)
+    return _TRAILING_DOT.sub(r"\1", s)
+
+
+_YUAN_GROUPS = re.compile(r"^[.,]?(\d{1,3}(?:[.,]\d{3})+)[.,]?$")  # '928.050', '1,500.000', '.928.050'
+
+
+def read_yuan(text: str | None) -> float | None:
+    """An amount in 元 as a recognizer reads it. 元 are printed with at most two decimals (a 分 is
+    0.01 元), so digits grouped in threes behind points are thousands groups whose commas blur made
+    points ('928.050' is 928,050; '1,500.000' is 1,500,000); otherwise as `read_number`."""
+    if text is not None:
+        m = _YUAN_GROUPS.match(_SPACE.sub("", nfkc(text)))
+        if m and "." in m.group(1):
+            return float(re.sub(r"[.,]", "", m.group(1)))
+    return read_number(text)
+
+
+_MEASURE_TEXT = re.compile(r"^(?P<op>[≥≤<>=≈]{0,2})(?P<num>[\d.,]*\d[\d.,]*)(?P<rest>.*)$")
+
+
+def tidy_measure(text: str | None) -> str | None:
+    """A target or actual value that is a measure ('≥100.00(家)', '85%'), with what a recognizer does
+    to such text undone where the printed form is beyond doubt: a decimal point read as ','
+    ('365,00(天)': a thousands comma has three digits after it) or doubled ('365..00'), a speck before
+    or after the number ('.0', '0.'), '=' read as '≈' (no form prints '≈'), '%' in the unit bracket
+    read as a digit ('≥90.00(5)': a unit is never a digit). Other text is returned as it is."""
+    if text is None:
+        return None
+    s = text.strip()
+    m = _MEASURE_TEXT.match(s)
+    if not m or "\n" in s:
+        return text
+    op, num, rest = m.group("op"), m.group("num"), m.group("rest")
+    op = op.replace("≈", "=")
+    num = re.sub(r"\.{2,}", ".", num)
+    num = re.sub(r"(?<=\d),(?=\d{1,2}$)", ".", num)
+    if not op and re.fullmatch(r"\.\d+", num) and not rest:
+        num = num[1:]
+    num = re.sub(r"(?<=\d)\.$", "", num) if not rest else num
+    if re.fullmatch(r"\d+\.\d{2}", num):
+        rest = re.sub(r"^\(\d\)$", "(%)", rest)
+    return op + num + rest
+
+
+def is_debris(text: str | None) -> bool:
+    """Free text (a 偏差原因 reason) that is no text: a few stray letters, digits or symbols, at most
+    one Chinese character among them ('A 4', '☆', '上A': a seal's strokes or specks read as
+    characters). A lone Chinese character is an answer ('无', '略'), and so is a number or a dash."""
+    if text is None:
+        return False
+    s = _SPACE.sub("", nfkc(text))
+    if not s or s in BLANKS or is_number(s) or len(s) > 3:
+        return False
+    chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in s)
+    stray = any(not ("\u4e00" <= ch <= "\u9fff") and not unicodedata.category(ch).startswith("P") for ch in s)
+    return chinese <= 1 and stray

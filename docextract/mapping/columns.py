@@ -13,6 +13,7 @@ from docextract.labels import key
 from docextract.model import Cell, Row
 
 OPEN_END = 10_000
+HEADING_ROLES = ("section", "funding", "goal")  # labels of a whole block, not of a column of values
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class Columns:
         starts: dict[str, int] = {}
         named = []
         for cell in row.nonblank():
+            merged = roles_in_order(key(cell.text), group) if cell.colspan > 1 else []
+            if len(merged) > 1:  # two headings in one cell: the ruling between them too faint to see
+                for n, role in enumerate(merged[:cell.colspan]):
+                    starts.setdefault(role, cell.col + n * cell.colspan // len(merged))
+                named.append(cell)
+                continue
             role = labels.role_of(key(cell.text), group)
             if role is not None and role not in starts:
                 starts[role] = cell.col
@@ -49,6 +56,16 @@ class Columns:
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.spans]
 
+    def complete_roles(self, group: str) -> list[str]:
+        """The roles in the form's order, with those the header lost (a label misread) put back where
+        they belong: every role of the group up to the header's last one, the heading roles ("绩效指标",
+        "项目资金") aside. A column the form does not print after its last one stays absent."""
+        canonical = [role for role in labels.roles_in(group) if role not in HEADING_ROLES]
+        present = [canonical.index(role) for role in self.roles if role in canonical]
+        if not present:
+            return self.roles
+        return canonical[:max(present) + 1]
+
     def role_at(self, col: int, col_end: int) -> str | None:
         """The role whose columns the cell [col, col_end) overlaps most; None left of every role."""
         if (col, col_end) not in self._memo:
@@ -65,3 +82,22 @@ class Columns:
 
     def role_of_cell(self, cell: Cell, shift: int = 0) -> str | None:
         return self.role_at(cell.col + shift, cell.col_end + shift)
+
+
+def roles_in_order(k: str, group: str) -> list[str]:
+    """The roles of a label group whose spellings a text holds whole, in the order it prints them
+    ("年初预算数全年预算数": initial_budget, annual_budget); a spelling inside a longer one found
+    ("财政拨款" in "当年财政拨款") counts once."""
+    found: list[tuple[int, int, str]] = []  # (start, end, role)
+    for role, spellings in labels.spellings(group).items():
+        for spelling in sorted(spellings, key=len, reverse=True):
+            at = k.find(spelling)
+            if at >= 0:
+                found.append((at, at + len(spelling), role))
+                break
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, role in found:
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, role))
+    return [role for _, _, role in kept]

@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 
 from docextract.labels import categories, key
 from docextract.mapping.categories import category_like, complete, exact_category, joined, read_category
-from docextract.mapping.cells import number_of
+from docextract.mapping.cells import blank_number, number_of
 from docextract.mapping.columns import Columns
 from docextract.mapping.ledger import Ledger
 from docextract.mapping.sections import is_indicator_header
 from docextract.model import Cell, Indicator, Row
-from docextract.values import clean_text, parse_measure
+from docextract.values import clean_text, is_debris, parse_measure, tidy_measure
 
 SHIFTS = (0, 1, -1, 2, -2)  # grid columns a row may be displaced by
 VALUE_ROLES = ("name", "target", "actual", "weight", "score", "deviation")
 TEXT_ROLES = ("name", "target", "actual", "deviation")
+MEASURE_ROLES = ("target", "actual")  # text that is often a measure: '≥100.00(家)'
 LEVEL_ROLES = {"level1": 1, "level2": 2}
 
 
@@ -116,7 +117,7 @@ class IndicatorReader:
         the order of the row's cells, if its numbers then sit under 分值 and 得分."""
         if row.page == self.page:
             return
-        for columns in (self.columns, Columns.by_order(row.cells, self.header.roles)):
+        for columns in (self.columns, Columns.by_order(row.cells, self.header.complete_roles("indicator_header"))):
             if columns is not None and self._scored_fit(cells, columns):
                 self.columns, self.page = columns, row.page
                 return
@@ -155,6 +156,8 @@ class IndicatorReader:
         for cell in cells:
             role = (columns or self.columns).role_of_cell(cell, shift)
             if role in ("weight", "score"):
+                if blank_number(cell.text):
+                    continue  # a dash: printed blank, it fits a number column as well as any other
                 good = number_of(cell.text) is not None
             elif role in LEVEL_ROLES:
                 good = category_like(key(cell.text))
@@ -201,12 +204,18 @@ class IndicatorReader:
             self.ledger.use(*cells)
             if f"indicators[{n}].{role}" not in self.ledger.provenance:
                 self.ledger.note(f"indicators[{n}].{role}", cells[0])
+        last.target, last.actual = tidy_measure(last.target), tidy_measure(last.actual)
         last.target_parsed, last.actual_parsed = parse_measure(last.target), parse_measure(last.actual)
 
     def _indicator(self, values: dict[str, list[Cell]], printed: bool, blank: set[int]) -> None:
         n = len(self.indicators)
         path = f"indicators[{n}]."
         text = {role: self.ledger.text(path + role, values.get(role, [])) for role in TEXT_ROLES}
+        for role in MEASURE_ROLES:
+            text[role] = tidy_measure(text[role])
+        if _debris(text["deviation"]):  # a seal's stroke or a speck read as a character: no reason given
+            text["deviation"] = None
+            self.ledger.provenance.pop(path + "deviation", None)
         numbers = {role: self.ledger.number(path + role, values[role][0] if role in values else None)
                    for role in ("weight", "score")}
         indicator = Indicator(level1=self.level[1].text, level2=self.level[2].text, **text, **numbers,
@@ -295,3 +304,7 @@ class IndicatorReader:
         for n in rows:
             setattr(self.indicators[n], f"level{level}", term)
 
+
+def _debris(text: str | None) -> bool:
+    """A 偏差原因 cell holding no reason: debris, or a lone digit (a reason is words)."""
+    return text is not None and (is_debris(text) or len(text.strip()) == 1 and text.strip().isdigit())

@@ -11,9 +11,23 @@ import numpy as np
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One character of a recognized line: what was read, how sure the recognizer was, and what else
+    it saw at that place (most likely first, the blank left out)."""
+
+    char: str
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Recognized:
     text: str
     confidence: float  # 0..1
+    # per character of `text`, where the engine tells (rapidocr); empty otherwise
+    chars: tuple[Reading, ...] = ()
+    # characters the recognizer nearly read where it settled on nothing: (place in text, char, confidence)
+    skipped: tuple[tuple[int, str, float], ...] = ()
 
 
 class OcrUnavailableError(RuntimeError):
@@ -22,6 +36,8 @@ class OcrUnavailableError(RuntimeError):
 
 class OcrEngine(Protocol):
     name: str
+    # threads the engine computes with; the scan reader sizes OpenCV's pool alike (optional attribute)
+    threads: int
 
     def recognize_lines(self, images: Sequence[np.ndarray]) -> list[Recognized]:
         """One result per image, in order; each image holds one line of text (BGR or gray)."""

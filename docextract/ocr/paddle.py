@@ -19,6 +19,7 @@ class PaddleOcrEngine:
     name = "paddleocr"
 
     def __init__(self, model_dir: str | os.PathLike | None, threads: int = 1) -> None:
+        self.threads = threads
         rec_dir = _recognition_model(model_dir)
         os.environ.setdefault("PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK", "True")  # no hub look-ups
         try:

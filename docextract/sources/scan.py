@@ -3,6 +3,7 @@ out by their ink and recognized in one batch per page (no full-page text detecti
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from statistics import fmean, median
 
@@ -12,14 +13,23 @@ import numpy as np
 from docextract.grid import Box, Grid, build_grid, estimate_skew, image_rulings, ink_mask, rotate, rotation
 from docextract.model import TextLine
 from docextract.ocr import OcrEngine, Recognized
-from docextract.ocr.fixes import fix_recognized
+from docextract.ocr.fixes import fix_recognized, labels_in, lone_speck, snap_label, strip_specks
 from docextract.ocr.lines import clean_ink, row_chunks, split_tall, text_rows
+from docextract.ocr.marks import settle_marks
 from docextract.sources.page_rows import PageText
-from docextract.stamp import erase_rings, seal_rings, suppress_red
+from docextract.stamp import Seal, find_seals, remove_seals, suppress_red
 
 MIN_CONFIDENCE = 0.5  # below this a recognized chunk in a cell is noise (a stamp arc, a speck cluster)
 MIN_CONFIDENCE_ZERO = 0.3  # a lone '0': the recognizer splits its belief between 0, O and o
 MIN_CONFIDENCE_OUTSIDE = 0.8  # outside the table only titles and notes are expected: be stricter
+MIN_CONFIDENCE_SEAL = 0.8  # the seal's star and inscription make chunks of their own: be stricter there
+MIN_CONFIDENCE_SEAL_WORDS = 0.6  # ... except for a number with decimals or Chinese words read there
+SPECK_HEIGHT = 0.6  # of the text line height: digits stand ~0.75 high, a character 1
+FLAT = 2.0  # a chunk this many times wider than high is a dash, however low
+REREAD_CONFIDENCE = 0.9  # a chunk under a seal, or taller than a line, read less surely is read again
+TALL = 1.25  # of the text line height: a one-line chunk taller than this has strokes joined to it
+BAND = 0.9  # of the text line height: the band a chunk is read again from
+_NUMBER_TEXT = re.compile(r"^[≥≤<>=]{0,2}\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?(?:%|\([^()]{1,4}\))?$")
 # shares of the page width / height along its edges where scans show shadows, never text (a title may
 # sit close to the top, so less there)
 EDGE_X, EDGE_Y = 0.04, 0.01
@@ -43,24 +53,39 @@ class _Chunk:
 
 
 def read_scan_page(image: PageImage, page_no: int, engine: OcrEngine) -> PageText:
+    _use_threads(getattr(engine, "threads", None))
     unit = image.dpi / 72
     gray, ink, to_points = _level(image)
     grid = build_grid(*image_rulings(gray, image.dpi), snap=2 * unit)  # a seal's ring never makes a ruling
     cells = len(grid.cells) if grid else 0
     regions = (_cell_interiors(grid, unit) if grid else []) + _outside(grid, gray.shape, unit)
 
-    rings = seal_rings(gray, image.dpi)
-    if rings:  # a ring's arcs would make chunks of their own, read as '1', 'L', 'J'; crops keep all print
-        ink = ink_mask(erase_rings(gray, rings), image.dpi)
+    seals = find_seals(gray, ink, image.dpi)
+    if seals:  # a ring's arcs would make chunks of their own, read as '1', 'L', 'J', and hide the print they cross
+        gray = remove_seals(gray, seals)
+        ink = ink_mask(gray, image.dpi)
     chunks, line_height = _text_chunks(ink, regions, unit)
     recognized = engine.recognize_lines([_crop(gray, c.box, regions[c.region], line_height) for c in chunks])
-    lines = _text_lines(chunks, recognized, cells, to_points)
+    _reread(chunks, recognized, gray, ink, regions, line_height, seals, engine)
+    windows = [_window(c.box, regions[c.region], line_height) for c in chunks]
+    recognized = [Recognized(settle_marks(rec, ink[y0:y1, x0:x1], line_height), rec.confidence)
+                  for rec, (x0, y0, x1, y1) in zip(recognized, windows)]
+    lines = _text_lines(chunks, recognized, cells, to_points, seals)
+    _snap_labels(lines, grid, cells)
 
     loose = [line for k in range(cells, len(regions)) for line in lines.get(k, [])]
     if grid is None:
         return PageText(page_no, None, loose_lines=loose)
     return PageText(page_no, grid, cell_boxes=[_box_points(cell.bbox, to_points) for cell in grid.cells],
                     cell_lines=[lines.get(i, []) for i in range(cells)], loose_lines=loose)
+
+
+def _use_threads(threads: int | None) -> None:
+    """OpenCV's own thread pool sized like the recognizer's: by default it starts a thread per core in
+    every process, and batch workers, each one thread, then fight over the cores (measured: a 2-worker
+    pool on 2 cores 2.2x slower)."""
+    if threads and cv2.getNumThreads() != threads:
+        cv2.setNumThreads(threads)
 
 
 def _level(image: PageImage) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -87,22 +112,80 @@ def _text_chunks(ink: np.ndarray, regions: list[Region], unit: float) -> tuple[l
         glyphs = clean_ink(ink_k, unit, min_extent=0.35 * line_height)
         for r, row in enumerate(split_tall(text_rows(glyphs), glyphs, line_height)):
             for bx0, by0, bx1, by1 in row_chunks(glyphs, marks_k, row, line_height):
+                if _speck(bx1 - bx0, by1 - by0, line_height):
+                    continue
                 chunks.append(_Chunk(k, r, (x0 + bx0, y0 + by0, x0 + bx1, y0 + by1)))
     return chunks, line_height
 
 
+def _reread(chunks: list[_Chunk], recognized: list[Recognized], gray: np.ndarray, ink: np.ndarray,
+            regions: list[Region], line_height: float, seals: list[Seal], engine: OcrEngine) -> None:
+    """Chunks read badly are read once more from the one text line's height of their ink that holds
+    the most of it: a seal's inscription or a speck joined to a number from above or below makes the
+    chunk tall, and the recognizer reads the strokes as characters ('T0.0u' for 10.00). The second
+    reading replaces the first when it is well formed (a number with its decimals, Chinese text) and
+    the recognizer is surer of it."""
+    todo = []
+    for i, (chunk, rec) in enumerate(zip(chunks, recognized)):
+        x0, y0, x1, y1 = chunk.box
+        sealed = any(seal.overlaps(chunk.box) for seal in seals)
+        doubtful = rec.confidence < REREAD_CONFIDENCE or not _well_formed(rec.text.strip())
+        if (sealed or y1 - y0 > TALL * line_height) and doubtful and y1 - y0 > BAND * line_height:
+            todo.append((i, _densest_band(ink, chunk.box, line_height)))
+    if not todo:
+        return
+    again = engine.recognize_lines([_crop(gray, band, regions[chunks[i].region], line_height) for i, band in todo])
+    for (i, band), rec in zip(todo, again):
+        if _well_formed(rec.text.strip()) and rec.confidence > recognized[i].confidence:
+            recognized[i] = rec
+            chunks[i] = _Chunk(chunks[i].region, chunks[i].row, band)
+
+
+def _densest_band(ink: np.ndarray, box: Box, line_height: float) -> Box:
+    """The part of the box one text line high that holds the most ink."""
+    x0, y0, x1, y1 = box
+    height = max(1, round(BAND * line_height))
+    profile = (ink[y0:y1, x0:x1] > 0).sum(axis=1)
+    start = int(np.argmax(np.convolve(profile, np.ones(height), mode="valid")))
+    return x0, y0 + start, x1, y0 + start + height
+
+
+def _well_formed(text: str) -> bool:
+    """A number as the form prints one (with decimals, a percent sign, an operator or a unit in brackets)
+    or Chinese text: what a stray stroke read as a character rarely is."""
+    return bool(_NUMBER_TEXT.match(text)) or (len(text) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in text))
+
+
+def _chinese(text: str) -> bool:
+    """Text of two Chinese characters or more."""
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 2
+
+
+def _speck(width: float, height: float, line_height: float) -> bool:
+    """Ink lower than a digit that is no dash ('一', '-', '—' are flat): scanner dirt, a seal's stroke."""
+    return height < SPECK_HEIGHT * line_height and width < FLAT * height
+
+
 def _text_lines(chunks: list[_Chunk], recognized: list[Recognized], cells: int,
-                to_points: np.ndarray) -> dict[int, list[TextLine]]:
+                to_points: np.ndarray, seals: list[Seal] = ()) -> dict[int, list[TextLine]]:
     """Region -> its text lines, top to bottom; the chunks of one row joined by a space."""
     rows: dict[int, dict[int, list[tuple[Box, str, float]]]] = {}
     for chunk, rec in zip(chunks, recognized):
-        text = fix_recognized(rec.text.strip())
+        text = strip_specks(fix_recognized(rec.text.strip()))
         if chunk.region >= cells:
             threshold = MIN_CONFIDENCE_OUTSIDE
+        elif any(seal.overlaps(chunk.box) for seal in seals):
+            # the seal's strokes read as lone letters, digits and symbols, rarely as decimals or words
+            threshold = MIN_CONFIDENCE_SEAL_WORDS if _well_formed(text) and ("." in text or _chinese(text)) \
+                else MIN_CONFIDENCE_SEAL
         else:
             threshold = MIN_CONFIDENCE_ZERO if text == "0" else MIN_CONFIDENCE
         if text and rec.confidence >= threshold:
             rows.setdefault(chunk.region, {}).setdefault(chunk.row, []).append((chunk.box, text, rec.confidence))
+    for by_row in rows.values():
+        if any(_chinese(p[1]) for parts in by_row.values() for p in parts):
+            for r in [r for r, parts in by_row.items() if len(parts) == 1 and lone_speck(parts[0][1])]:
+                del by_row[r]
     lines: dict[int, list[TextLine]] = {}
     for k, by_row in rows.items():
         for _, parts in sorted(by_row.items()):
@@ -112,6 +195,36 @@ def _text_lines(chunks: list[_Chunk], recognized: list[Recognized], cells: int,
                                                     bbox=_box_points(box, to_points),
                                                     confidence=round(fmean(p[2] for p in parts), 4)))
     return lines
+
+
+def _snap_labels(lines: dict[int, list[TextLine]], grid: Grid | None, cells: int) -> None:
+    """A label of the form read with a character or two wrong gets its printed spelling: a cell's lines
+    are judged together (a label wraps in its cell), lines outside the table one by one (the title).
+    A cell is not taken for a label its row already prints."""
+    in_row: dict[int, set[str]] = {}
+    texts = {k: "".join(line.text for line in region) for k, region in lines.items() if k < cells}
+    if grid is not None:
+        for k, text in texts.items():
+            in_row.setdefault(grid.cells[k].row, set()).update(labels_in(text))
+    for k, region in lines.items():
+        if k >= cells:
+            lines[k] = [_snapped([line]) or line for line in region]
+            continue
+        taken = frozenset(in_row.get(grid.cells[k].row, set()) - labels_in(texts[k])) if grid else frozenset()
+        joined = _snapped(region, taken)
+        if joined is not None:
+            lines[k] = [joined]
+
+
+def _snapped(lines: list[TextLine], taken: frozenset[str] = frozenset()) -> TextLine | None:
+    label = snap_label("".join(line.text for line in lines), taken) if lines else None
+    if label is None:
+        return None
+    boxes = [line.bbox for line in lines if line.bbox]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+           max(b[3] for b in boxes)) if boxes else None
+    confidences = [line.confidence for line in lines if line.confidence is not None]
+    return TextLine(text=label, bbox=box, confidence=round(fmean(confidences), 4) if confidences else None)
 
 
 def _cell_interiors(grid: Grid, unit: float) -> list[Region]:
@@ -133,11 +246,16 @@ def _outside(grid: Grid | None, shape: tuple[int, ...], unit: float) -> list[Reg
     return [b for b in bands if b[3] - b[1] > 4 * unit]
 
 
-def _crop(gray: np.ndarray, box: Box, region: Region, line_height: float) -> np.ndarray:
+def _window(box: Box, region: Region, line_height: float) -> Region:
     """The chunk with a margin, never beyond its cell."""
     dx, dy = round(0.3 * line_height), round(0.25 * line_height)
     x0, y0 = max(box[0] - dx, region[0]), max(box[1] - dy, region[1])
     x1, y1 = min(box[2] + dx, region[2]), min(box[3] + dy, region[3])
+    return x0, y0, x1, y1
+
+
+def _crop(gray: np.ndarray, box: Box, region: Region, line_height: float) -> np.ndarray:
+    x0, y0, x1, y1 = _window(box, region, line_height)
     return gray[y0:y1, x0:x1]
 
 
