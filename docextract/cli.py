@@ -189,6 +189,17 @@ def batch(
         raise typer.Exit(1)
 
 
+def _open_batch_store(outdir: Path):
+    """The database of an existing batch folder, or a one-line error and exit 1."""
+    from docextract.store import StoreError, open_store
+
+    try:
+        return open_store(outdir, create=False)
+    except StoreError as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
 @app.command("export")
 def export(
     outdir: Annotated[Path, typer.Argument(help="A batch output folder.")],
@@ -196,13 +207,9 @@ def export(
         "--format", help="jsonl, csv or xlsx; repeat for several (default: all).")] = None,
 ) -> None:
     """Write the exports of a batch folder again from its database."""
-    from docextract.store import FORMATS, StoreError, open_store, write_exports
+    from docextract.store import FORMATS, write_exports
 
-    try:
-        conn = open_store(outdir, create=False)
-    except StoreError as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+    conn = _open_batch_store(outdir)
     with closing(conn):
         written = write_exports(conn, outdir, [f.value for f in formats] if formats else FORMATS)
     Console(soft_wrap=True).print("wrote " + ", ".join(map(str, written)), highlight=False)
@@ -264,14 +271,9 @@ def review(
     from docextract.review.gold import export_gold as write_gold
     from docextract.review.site import write_site
     from docextract.review.sourcefiles import SourceFiles
-    from docextract.store import StoreError, open_store
 
     out = Console(soft_wrap=True, highlight=False)
-    try:
-        conn = open_store(outdir, create=False)
-    except StoreError as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+    conn = _open_batch_store(outdir)
     with closing(conn):
         if apply:
             try:

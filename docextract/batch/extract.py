@@ -7,16 +7,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import cv2
-
 from docextract.model import DocumentResult
 from docextract.pipeline import process_document
 from docextract.settings import ExtractOptions
 
-# Workers, not threads, share the cores: one OCR thread each, and one OpenCV thread. OpenCV otherwise
-# starts a thread per core in every worker, which made a 2-worker pool on 2 cores 2.2x slower (measured).
+# Workers, not threads, share the cores: one OCR thread each (the scan reader sizes OpenCV's pool to match)
 WORKER_OPTIONS = ExtractOptions(threads=1)
-cv2.setNumThreads(WORKER_OPTIONS.threads)
 
 
 def extract(path: str | Path) -> DocumentResult:
