@@ -161,6 +161,14 @@ class LLMTrace(BaseModel):
     failure: str | None = None  # unreachable, server_error, timeout, invalid_answer: no usable answer
 
 
+# the contract's field names (form-schema.md), in the order the form prints them
+FORM_FIELDS = ("year", "project_name", "department", "implementing_unit", "funding_unit", "goal_expected",
+               "goal_actual", "total_weight", "total_score", "grade")  # a form's own values
+FUNDING_ROWS = tuple(Funding.model_fields)  # total, appropriation, carryover, other
+FUNDING_COLUMNS = tuple(FundingRow.model_fields)
+INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
+
+
 class FormRecord(BaseModel):
     # contract fields (form-schema.md)
     id: str | None = None

@@ -8,10 +8,7 @@ import json
 
 from rich.table import Table
 
-from docextract.model import DocumentResult, FormRecord
-
-FUNDING_ROWS = ("total", "appropriation", "carryover", "other")
-FUNDING_COLUMNS = ("initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")
+from docextract.model import FUNDING_COLUMNS, FUNDING_ROWS, DocumentResult, FormRecord
 
 
 def record_json(record: FormRecord) -> dict:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from docextract.checks import check_record
 from docextract.model import FormRecord
 from docextract.taxonomy import align_category, align_record, suggest_indicator_name
 

@@ -11,7 +11,8 @@ from docextract.checks.rules import Rules
 from docextract.model import Finding, FormRecord, FundingRow
 
 
-def _numbers(record: FormRecord) -> Iterator[tuple[str, float | None]]:
+def numbers_of(record: FormRecord) -> Iterator[tuple[str, float | None]]:
+    """Every number of the form the checks vouch for: its field path and value."""
     yield "total_weight", record.total_weight
     yield "total_score", record.total_score
     for name in ROWS:
@@ -24,7 +25,7 @@ def _numbers(record: FormRecord) -> Iterator[tuple[str, float | None]]:
 
 
 def check_precision(record: FormRecord, rules: Rules) -> Iterator[Finding]:
-    for path, value in _numbers(record):
+    for path, value in numbers_of(record):
         if value is not None and -dec(value).as_tuple().exponent > rules.decimals:
             yield rules.finding("precision", (
                 f"{path} = {value!r} has more than the {rules.decimals} decimals the form prints"

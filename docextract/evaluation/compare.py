@@ -19,11 +19,10 @@ from typing import Any
 from docextract.checks import check_record
 from docextract.evaluation.align import align, form_similarity, row_similarity
 from docextract.evaluation.fields import (
-    FUNDING_COLUMNS, FUNDING_ROWS, HEADER_FIELDS, INDICATOR_FIELDS, MISSING, NUMBER_FIELDS, TAXONOMY_LEVELS,
-    TEXT_FIELDS, char_accuracy, values_equal,
+    MISSING, NUMBER_FIELDS, TAXONOMY_LEVELS, TEXT_FIELDS, char_accuracy, values_equal,
 )
 from docextract.evaluation.locate import locate
-from docextract.model import FormRecord
+from docextract.model import FORM_FIELDS, FUNDING_COLUMNS, FUNDING_ROWS, INDICATOR_FIELDS, FormRecord
 from docextract.taxonomy import align_record
 from docextract.values import compact
 
@@ -226,7 +225,7 @@ class _FormScorer:
             self.wrong_numbers.append(path if found else f"{path} (missed)")
 
     def header_and_funding(self, gold: dict) -> None:
-        for key in HEADER_FIELDS:
+        for key in FORM_FIELDS:
             self.score(key, gold.get(key), _get(self.pred, key), key)
         gold_funding = gold.get("funding") or {}
         pred_funding = None if self.pred is None else (self.pred.get("funding") or {})

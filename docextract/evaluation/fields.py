@@ -6,14 +6,10 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from docextract.model import FUNDING_COLUMNS, FUNDING_ROWS
 from docextract.values import compact
 
 NUMBER_TOLERANCE = 0.005
-HEADER_FIELDS = ("year", "project_name", "department", "implementing_unit", "funding_unit",
-                 "goal_expected", "goal_actual", "total_weight", "total_score", "grade")
-FUNDING_ROWS = ("total", "appropriation", "carryover", "other")
-FUNDING_COLUMNS = ("initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")
-INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
 
 # the numbers the checks vouch for: one of these wrong on a verified form is a silent error
 NUMBER_FIELDS = frozenset({

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from docextract.checks.precision import _numbers as numbers_of  # every printed number: path, value
+from docextract.checks.precision import numbers_of
 
 __all__ = ["get_value", "numbers_of", "steps", "with_value"]
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from docextract.model import FormRecord
-from docextract.output import FUNDING_COLUMNS, FUNDING_ROWS
+from docextract.model import FUNDING_COLUMNS, FUNDING_ROWS, INDICATOR_FIELDS, FormRecord
 from docextract.values import parse_number
 
 FieldKind = Literal["text", "number", "year"]
@@ -19,7 +18,6 @@ FieldKind = Literal["text", "number", "year"]
 HEADER_FIELDS = ("year", "project_name", "department", "implementing_unit", "funding_unit")
 GOAL_FIELDS = ("goal_expected", "goal_actual")
 TOTAL_FIELDS = ("total_weight", "total_score", "grade")
-INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
 NUMBER_FIELDS = frozenset({"total_weight", "total_score", "weight", "score", *FUNDING_COLUMNS})
 
 _PATH = re.compile(r"^(?:funding\.(?P<row>\w+)\.(?P<column>\w+)"

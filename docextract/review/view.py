@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from docextract.model import Finding, FormRecord, Provenance
-from docextract.output import FUNDING_COLUMNS, FUNDING_ROWS, record_json
+from docextract.model import FUNDING_COLUMNS, FUNDING_ROWS
+from docextract.output import record_json
 from docextract.review.fields import (GOAL_FIELDS, HEADER_FIELDS, INDICATOR_FIELDS, TOTAL_FIELDS, editable_paths,
                                      field_kind, get_value)
 from docextract.review.labels import FUNDING_COLUMN_LABELS, FUNDING_ROW_LABELS, INDICATOR_COLUMN_LABELS, field_label

@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterator
 
 from docextract.model import FormRecord, Measure
-from docextract.output import FUNDING_COLUMNS, FUNDING_ROWS, record_json
+from docextract.model import FUNDING_COLUMNS, FUNDING_ROWS
+from docextract.output import record_json
 
 
 def _measure(prefix: str, measure: Measure | None) -> dict:

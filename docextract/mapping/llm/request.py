@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from docextract.mapping.llm.prompt import Prompt
-from docextract.mapping.llm.response import FORM_FIELDS, FUNDING_ROWS, INDICATOR_FIELDS, RepairAnswer, field_path
-from docextract.model import Cell, FormRecord, FundingRow, Row
+from docextract.mapping.llm.response import (FORM_FIELDS, FUNDING_FIELDS, FUNDING_ROWS, INDICATOR_FIELDS, RepairAnswer,
+                                              field_path)
+from docextract.model import Cell, FormRecord, Row
 from docextract.repair.paths import get_value
 from docextract.settings import LLMSettings
 from docextract.values import strip_debris
@@ -92,7 +93,7 @@ def blanks(record: FormRecord) -> str:
 
 
 def _rows(record: FormRecord) -> list[tuple[str, tuple[str, ...]]]:
-    return [("form", FORM_FIELDS), *((row, tuple(FundingRow.model_fields)) for row in FUNDING_ROWS),
+    return [("form", FORM_FIELDS), *((row, FUNDING_FIELDS) for row in FUNDING_ROWS),
             *((f"indicators[{i}]", INDICATOR_FIELDS) for i in range(len(record.indicators)))]
 
 

@@ -14,13 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from docextract.model import FundingRow
+from docextract import model
+from docextract.model import FORM_FIELDS, INDICATOR_FIELDS
 
-FORM_FIELDS = ("year", "project_name", "department", "implementing_unit", "funding_unit", "goal_expected",
-               "goal_actual", "total_weight", "total_score", "grade")
-FUNDING_FIELDS = tuple(FundingRow.model_fields)
-INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
-FUNDING_ROWS = ("funding.total", "funding.appropriation", "funding.carryover", "funding.other")
+FUNDING_FIELDS = model.FUNDING_COLUMNS
+FUNDING_ROWS = tuple(f"funding.{row}" for row in model.FUNDING_ROWS)  # the row paths a patch names
 _INDICATOR_ROW = re.compile(r"indicators\[(\d+)\]")
 
 

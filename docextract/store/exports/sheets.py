@@ -13,7 +13,7 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 
-from docextract.output import FUNDING_COLUMNS, FUNDING_ROWS
+from docextract.model import FUNDING_COLUMNS, FUNDING_ROWS, INDICATOR_FIELDS
 from docextract.store.corrections import review_tables
 from docextract.store.read import table_rows
 
@@ -88,9 +88,6 @@ def _forms(conn: sqlite3.Connection, findings: dict[FormKey, list[tuple[str, str
         rows.append(tuple(row))
         marks.append(row_marks)
     return Sheet("forms", columns, rows, marks)
-
-
-INDICATOR_FIELDS = ["level1", "level2", "name", "target", "actual", "weight", "score", "deviation"]
 
 
 def _indicators(conn: sqlite3.Connection, findings: dict[FormKey, list[tuple[str, str]]]) -> Sheet:
