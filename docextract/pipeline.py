@@ -23,7 +23,7 @@ def records_from_table(table: CellTable, options: ExtractOptions | None = None) 
         raise NotAFormError(f"no 财政项目支出绩效自评表 found{hints}")
     checked = check_document([align_record(r) for r in records])
     records = checked
-    if options.repair:  # only flagged forms have something to repair
+    if options.repair and any(r.status == "flagged" for r in records):  # only flagged forms have something to repair
         cells = {c.id: c for row in table.rows for c in row.cells}
         records = [repair_record(r, cells) if r.status == "flagged" else r for r in records]
     if options.llm.active:  # imported only then: openai + instructor are the optional `llm` extra
