@@ -10,9 +10,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from docextract.pipeline import records_from_table
+from docextract.pipeline import process_document
 from docextract.settings import ExtractOptions
-from docextract.sources import read_document
 
 console = Console()
 
@@ -39,9 +38,11 @@ def time_extraction(paths: list[Path], options: ExtractOptions, repeat: int = 1)
     started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(repeat):
         for path in paths:
-            table = read_document(path, options)
-            forms += len(records_from_table(table, options))
-            pages += table.pages or 0
+            result = process_document(path, options)  # what `extract` and `batch` run per document
+            if result.error:
+                raise SystemExit(f"{path}: {result.error.reason}")
+            forms += len(result.forms)
+            pages += result.pages or 0
     return Timing(time.perf_counter() - started, time.process_time() - cpu_started, pages, forms)
 
 

@@ -28,6 +28,10 @@ class Provenance(BaseModel):
     confidence: float | None = None  # recognizer confidence, 0..1 (OCR only)
     cell: str | None = None  # id of the source cell
 
+    def of_cell(self, cell_id: str) -> Provenance:
+        """This place narrowed to one of its cells (a text line's provenance to a cell of the line)."""
+        return self if self.cell == cell_id else Provenance.model_validate({**self.__dict__, "cell": cell_id})
+
 
 # ---------------------------------------------------------------- cell table (source -> mapper)
 
@@ -68,7 +72,13 @@ class Row(BaseModel):
         return [c.text for c in self.cells]
 
     def nonblank(self) -> list[Cell]:
-        return [c for c in self.cells if c.text.strip()]
+        """The cells holding text; shared between callers, so never to be modified. Every mapping stage
+        scans them, so they are kept with the cells list they came from (a copy given new cells
+        recomputes). Kept beside the fields in `__dict__` as pydantic keeps a cached_property."""
+        memo = self.__dict__.get("_nonblank")
+        if memo is None or memo[0] is not self.cells:
+            memo = self.__dict__["_nonblank"] = (self.cells, [c for c in self.cells if c.text.strip()])
+        return memo[1]
 
 
 class CellTable(BaseModel):
@@ -87,6 +97,8 @@ class CellTable(BaseModel):
 class Measure(BaseModel):
     """A target or actual value parsed into operator / number / unit; qualitative text keeps only `text`."""
 
+    model_config = ConfigDict(frozen=True)  # a value: parsed once per distinct text and shared
+
     text: str
     op: Literal["≥", "≤", ">", "<", "="] | None = None
     value: float | None = None
@@ -95,6 +107,8 @@ class Measure(BaseModel):
 
 class Alignment(BaseModel):
     """A printed label matched to the official taxonomy or the indicator-name library."""
+
+    model_config = ConfigDict(frozen=True)  # a value: computed once per distinct label and shared
 
     canonical: str | None
     score: float  # 0..100 (rapidfuzz)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from docextract.checks import check_document
@@ -40,8 +43,9 @@ def process_document(path: str | Path, options: ExtractOptions | None = None) ->
     source = str(path)
     started = time.perf_counter()
     try:
-        table = read_document(path, options)
-        forms = records_from_table(table, options)
+        with cycle_collection_paused():
+            table = read_document(path, options)
+            forms = records_from_table(table, options)
         return DocumentResult(source=source, kind=table.kind, forms=forms, pages=table.pages,
                               seconds=time.perf_counter() - started)
     except SourceError as exc:
@@ -52,3 +56,17 @@ def process_document(path: str | Path, options: ExtractOptions | None = None) ->
         reason = f"internal error ({type(exc).__name__}: {exc})"
     return DocumentResult(source=source, error=DocumentError(source=source, reason=reason),
                           seconds=time.perf_counter() - started)
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """One document allocates some 10^5 small objects that live until it is done; the cyclic collector,
+    triggered every few hundred allocations, would re-scan them again and again (a fifth of the text
+    pipeline's time). Reference counting still frees everything; cycles wait for the document's end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

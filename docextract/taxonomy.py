@@ -68,6 +68,7 @@ def _category_choices(level: Level) -> tuple[list[str], list[str | None]]:
     return keys, canonicals
 
 
+@lru_cache(maxsize=8192)  # Alignment is frozen: one per distinct label, shared
 def align_category(text: str | None, level: Level, parent: str | None = None) -> Alignment:
     """Official level-1 / level-2 label for a printed category cell; canonical None below the cutoff or
     when two labels match about equally well (level-2 '效益指标' fits 经济/社会/生态效益指标 alike).
@@ -119,6 +120,7 @@ def _suggest_name(key: str) -> tuple[str | None, float]:
     return (by_key[match[0]], round(match[1], 2)) if match else (None, 0.0)
 
 
+@lru_cache(maxsize=8192)
 def suggest_indicator_name(name: str | None) -> Alignment:
     """Closest 三级指标 name of the library (a suggestion: the printed name is never overwritten)."""
     canonical, score = _suggest_name(_key(name or ""))

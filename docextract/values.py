@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from docextract.model import Measure
 
@@ -27,6 +28,7 @@ def strip_debris(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)  # the same labels and values recur in every form
 def clean_text(text: str | None) -> str | None:
     """Contract text: debris and OCR/wrap whitespace removed; a space survives only between two
     ASCII letters/digits ("Windows Server"). Blank or dash-only cells become None."""
@@ -70,6 +72,7 @@ def parse_number(text: str | None) -> float | None:
     return float(s.replace(",", ""))
 
 
+@lru_cache(maxsize=65536)
 def try_number(text: str | None) -> float | None:
     try:
         return parse_number(text)
@@ -92,6 +95,7 @@ _MEASURE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)  # Measure is frozen: one per distinct text, shared
 def parse_measure(text: str | None) -> Measure | None:
     """'≥100.00(家)' -> op ≥, 100.0, unit 家; '>=85%' -> ≥, 85, %; qualitative text keeps only text."""
     if text is None:
@@ -182,6 +186,7 @@ def read_yuan(text: str | None) -> float | None:
 _MEASURE_TEXT = re.compile(r"^(?P<op>[≥≤<>=≈]{0,2})(?P<num>[\d.,]*\d[\d.,]*)(?P<rest>.*)$")
 
 
+@lru_cache(maxsize=65536)
 def tidy_measure(text: str | None) -> str | None:
     """A target or actual value that is a measure ('≥100.00(家)', '85%'), with what a recognizer does
     to such text undone where the printed form is beyond doubt: a decimal point read as ','

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from docextract.checks.rules import Rules
 
@@ -11,6 +12,7 @@ MODE_WORDS = {"half_up": "rounded", "truncate": "truncated", "ceiling": "rounded
 HUNDRED = Decimal(100)
 
 
+@lru_cache(maxsize=65536)
 def dec(value: float) -> Decimal:
     """The decimal the document printed: repr is the shortest round-tripping string (8.8, not 8.8000000000000007)."""
     return Decimal(repr(value))

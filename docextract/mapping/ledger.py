@@ -17,9 +17,7 @@ class Ledger:
             self.used.add(cell.id)
 
     def note(self, path: str, cell: Cell) -> None:
-        p = cell.prov
-        self.provenance[path] = p if p.cell == cell.id else Provenance(
-            source=p.source, page=p.page, line=p.line, bbox=p.bbox, confidence=p.confidence, cell=cell.id)
+        self.provenance[path] = cell.prov.of_cell(cell.id)
 
     def text(self, path: str, cells: list[Cell]) -> str | None:
         """The cells' text joined as one value (a cell split over grid columns or rows)."""

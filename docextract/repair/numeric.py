@@ -54,12 +54,11 @@ def repair_record(record: FormRecord, cells: Mapping[str, Cell] | None = None,
         prov = record.provenance.get(path)
         for edit in undo_misreads(printed, rules.decimals):
             candidate = with_value(record, path, edit.value)
-            if any(f.severity == "error" for check in failing for f in check(candidate, rules)):
-                continue  # cheap pre-filter: a check that failed still fails
-            findings = [f for check in CHECKS for f in check(candidate, rules)]
-            if not any(f.severity == "error" for f in findings):
-                warnings = sum(f.severity == "warning" for f in findings)
-                survivors.append(Survivor(path, old, normalized(printed), edit, prov and prov.confidence, warnings))
+            # the checks that failed first (most candidates fail them again), stopping at the first error
+            if any(f.severity == "error" for check in (*failing, *CHECKS) for f in check(candidate, rules)):
+                continue
+            warnings = sum(f.severity == "warning" for check in CHECKS for f in check(candidate, rules))
+            survivors.append(Survivor(path, old, normalized(printed), edit, prov and prov.confidence, warnings))
     chosen = _choose(survivors)
     if chosen is None:
         return _ambiguous(record, survivors) if survivors else record

@@ -39,8 +39,9 @@ def read_text_export(path: str | Path) -> CellTable:
     run: list[Line] = []
     for entry in entries:
         if entry.tabbed:
-            rows += rebuild_rows(run, str(path))
-            run = []
+            if run:
+                rows += rebuild_rows(run, str(path))
+                run = []
             rows.append(_tab_row(entry.line, str(path)))
         else:
             run.append(entry.line)
@@ -111,6 +112,9 @@ def _tab_row(line: Line, source: str) -> Row:
 
 
 def _unique_ids(rows: list[Row]) -> None:
+    ids = [cell.id for row in rows for cell in row.cells]
+    if len(set(ids)) == len(ids):
+        return
     seen: set[str] = set()
     for row in rows:
         for cell in row.cells:

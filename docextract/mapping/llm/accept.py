@@ -106,7 +106,7 @@ def _apply(record: FormRecord, changes: list[Change], cells: Mapping[str, Cell],
         if name in _MEASURED:
             record = with_value(record, f"{row}.{_MEASURED[name]}", parse_measure(change.new))
         first = cells[change.cells[0]]
-        provenance[change.path] = first.prov.model_copy(update={"cell": first.id})
+        provenance[change.path] = first.prov.of_cell(first.id)
     try:
         record = FormRecord.model_validate(record.model_copy(update={"provenance": provenance}).model_dump())
     except ValidationError as exc:
