@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +24,19 @@ PEAK_RSS_MB_TARGET = 1536
 
 @dataclass
 class Timing:
-    wall: float
-    cpu: float
-    pages: int
-    forms: int
+    passes: list[float]  # wall seconds of each pass over the inputs
+    cpu: float  # CPU seconds of all passes
+    pages: int  # per pass
+    forms: int  # per pass
+
+    @property
+    def wall(self) -> float:
+        return sum(self.passes)
+
+    @property
+    def typical(self) -> float:
+        """The median pass: a shared or throttled machine slows some passes, not the pipeline."""
+        return statistics.median(self.passes)
 
 
 def peak_rss_mb() -> float:
@@ -34,16 +44,19 @@ def peak_rss_mb() -> float:
 
 
 def time_extraction(paths: list[Path], options: ExtractOptions, repeat: int = 1) -> Timing:
-    pages = forms = 0
-    started, cpu_started = time.perf_counter(), time.process_time()
+    passes = []
+    cpu_started = time.process_time()
     for _ in range(repeat):
+        pages = forms = 0
+        started = time.perf_counter()
         for path in paths:
             result = process_document(path, options)  # what `extract` and `batch` run per document
             if result.error:
                 raise SystemExit(f"{path}: {result.error.reason}")
             forms += len(result.forms)
             pages += result.pages or 0
-    return Timing(time.perf_counter() - started, time.process_time() - cpu_started, pages, forms)
+        passes.append(time.perf_counter() - started)
+    return Timing(passes, time.process_time() - cpu_started, pages, forms)
 
 
 def run_bench(text_exports: list[Path], digital: list[Path], scanned: list[Path], repeat: int, threads: int) -> None:
@@ -52,13 +65,16 @@ def run_bench(text_exports: list[Path], digital: list[Path], scanned: list[Path]
     for column in ("input", "measured", "figure", "target"):
         table.add_column(column)
     if text_exports:
+        time_extraction(text_exports, options)  # warm-up: label files, taxonomy and caches load once
         t = time_extraction(text_exports, options, repeat)
-        table.add_row(f"{len(text_exports)} text exports × {repeat}", f"{t.forms} forms, {t.wall:.2f} s",
-                      f"{t.forms / t.wall:.0f} forms/s ({t.forms / t.cpu:.0f} per CPU-s)", f"≥ {FORMS_PER_SECOND_TARGET} forms/s")
+        table.add_row(f"{len(text_exports)} text exports × {repeat}", f"{t.forms * repeat} forms, {t.wall:.2f} s",
+                      f"{t.forms / t.typical:.0f} forms/s median pass ({t.forms * repeat / t.wall:.0f} all passes, "
+                      f"{t.forms * repeat / t.cpu:.0f} per CPU-s)", f"≥ {FORMS_PER_SECOND_TARGET} forms/s")
     if digital:
         t = time_extraction(digital, options, repeat)
-        table.add_row(f"{len(digital)} born-digital PDFs × {repeat}", f"{t.pages} pages, {t.wall:.2f} s",
-                      f"{t.pages / t.wall:.1f} pages/s ({t.pages / t.cpu:.1f} per CPU-s)", f"≥ {DIGITAL_PAGES_PER_SECOND_TARGET} pages/s")
+        table.add_row(f"{len(digital)} born-digital PDFs × {repeat}", f"{t.pages * repeat} pages, {t.wall:.2f} s",
+                      f"{t.pages / t.typical:.1f} pages/s median pass ({t.pages * repeat / t.cpu:.1f} per CPU-s)",
+                      f"≥ {DIGITAL_PAGES_PER_SECOND_TARGET} pages/s")
     if scanned:
         time_extraction(scanned[:1], options)  # warm-up: model load and first-call costs are not per page
         t = time_extraction(scanned, options)

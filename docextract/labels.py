@@ -13,18 +13,20 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from docextract import taxonomy
+from docextract.model import Row
 from docextract.values import compact, strip_debris
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年度")
 
 
 @lru_cache(maxsize=65536)
-def _key(text: str) -> str:
-    return compact(strip_debris(text))
-
-
 def key(text: str | None) -> str:
-    return _key(text or "")
+    return compact(strip_debris(text or ""))
+
+
+def row_keys(row: Row) -> list[str]:
+    """The `key` of each of the row's text cells (`Row.nonblank`)."""
+    return row.derived("keys", lambda _: [key(c.text) for c in row.nonblank()])
 
 
 @cache

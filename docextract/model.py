@@ -7,13 +7,15 @@ fields are exactly those of `form-schema.md`; everything else is an optional add
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SourceKind = Literal["text", "digital", "scan"]
 Severity = Literal["error", "warning", "info"]
 Status = Literal["verified", "flagged"]
+T = TypeVar("T")
 
 
 class Provenance(BaseModel):
@@ -72,12 +74,16 @@ class Row(BaseModel):
         return [c.text for c in self.cells]
 
     def nonblank(self) -> list[Cell]:
-        """The cells holding text; shared between callers, so never to be modified. Every mapping stage
-        scans them, so they are kept with the cells list they came from (a copy given new cells
-        recomputes). Kept beside the fields in `__dict__` as pydantic keeps a cached_property."""
-        memo = self.__dict__.get("_nonblank")
+        """The cells holding text (shared: never modify the list)."""
+        return self.derived("nonblank", lambda cells: [c for c in cells if c.text.strip()])
+
+    def derived(self, name: str, compute: Callable[[list[Cell]], T]) -> T:
+        """`compute(self.cells)`, kept with the cells list it came from: the mapping stages read every row
+        several times; a copy given other cells recomputes. Kept in `__dict__` beside the fields, where
+        pydantic also keeps a cached_property (fields alone are dumped and compared)."""
+        memo = self.__dict__.get(f"_derived_{name}")
         if memo is None or memo[0] is not self.cells:
-            memo = self.__dict__["_nonblank"] = (self.cells, [c for c in self.cells if c.text.strip()])
+            memo = self.__dict__[f"_derived_{name}"] = (self.cells, compute(self.cells))
         return memo[1]
 
 

@@ -44,10 +44,9 @@ def process_document(path: str | Path, options: ExtractOptions | None = None) ->
     started = time.perf_counter()
     try:
         with cycle_collection_paused():
-            table = read_document(path, options)
-            forms = records_from_table(table, options)
-        return DocumentResult(source=source, kind=table.kind, forms=forms, pages=table.pages,
-                              seconds=time.perf_counter() - started)
+            result = _extract(source, options)  # the cell table is freed before the collector resumes
+        result.seconds = time.perf_counter() - started
+        return result
     except SourceError as exc:
         reason = str(exc)
     except MemoryError:
@@ -58,11 +57,17 @@ def process_document(path: str | Path, options: ExtractOptions | None = None) ->
                           seconds=time.perf_counter() - started)
 
 
+def _extract(source: str, options: ExtractOptions | None) -> DocumentResult:
+    table = read_document(source, options)
+    return DocumentResult(source=source, kind=table.kind, forms=records_from_table(table, options), pages=table.pages)
+
+
 @contextmanager
 def cycle_collection_paused() -> Iterator[None]:
     """One document allocates some 10^5 small objects that live until it is done; the cyclic collector,
     triggered every few hundred allocations, would re-scan them again and again (a fifth of the text
-    pipeline's time). Reference counting still frees everything; cycles wait for the document's end."""
+    pipeline's time). Reference counting still frees them; cycles wait for the document's end. Resume
+    once the document's intermediate objects are gone, or the first collection scans them all."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -172,6 +172,7 @@ def _undo_separator_misreads(s: str) -> str:
 _YUAN_GROUPS = re.compile(r"^[.,]?(\d{1,3}(?:[.,]\d{3})+)[.,]?$")  # '928.050', '1,500.000', '.928.050'
 
 
+@lru_cache(maxsize=65536)
 def read_yuan(text: str | None) -> float | None:
     """An amount in 元 as a recognizer reads it. 元 are printed with at most two decimals (a 分 is
     0.01 元), so digits grouped in threes behind points are thousands groups whose commas blur made

@@ -18,6 +18,12 @@ def dec(value: float) -> Decimal:
     return Decimal(repr(value))
 
 
+@lru_cache(maxsize=65536)
+def decimals_of(value: float) -> int:
+    """Digits after the point in the value's shortest form: 8.8 -> 1, 8.875 -> 3."""
+    return max(0, -dec(value).as_tuple().exponent)
+
+
 def printings(exact: Decimal, rules: Rules) -> dict[str, Decimal]:
     """How the pack's rounding modes would print `exact`: mode -> printed value."""
     quantum = Decimal(1).scaleb(-rules.decimals)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from docextract.checks.funding import ROWS
-from docextract.checks.numbers import dec
+from docextract.checks.numbers import decimals_of
 from docextract.checks.rules import Rules
 from docextract.model import Finding, FormRecord, FundingRow
 
@@ -26,7 +26,7 @@ def numbers_of(record: FormRecord) -> Iterator[tuple[str, float | None]]:
 
 def check_precision(record: FormRecord, rules: Rules) -> Iterator[Finding]:
     for path, value in numbers_of(record):
-        if value is not None and -dec(value).as_tuple().exponent > rules.decimals:
+        if value is not None and decimals_of(value) > rules.decimals:
             yield rules.finding("precision", (
                 f"{path} = {value!r} has more than the {rules.decimals} decimals the form prints"
             ), [path])

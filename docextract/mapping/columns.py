@@ -81,7 +81,8 @@ class Columns:
         return best
 
     def role_of_cell(self, cell: Cell, shift: int = 0) -> str | None:
-        return self.role_at(cell.col + shift, cell.col_end + shift)
+        span = (cell.col + shift, cell.col + cell.colspan + shift)
+        return self._memo[span] if span in self._memo else self.role_at(*span)
 
 
 def roles_in_order(k: str, group: str) -> list[str]:

@@ -3,19 +3,25 @@ HTML tags or shares its cell with the year), or at a second 项目名称 row whe
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from docextract import labels
-from docextract.labels import key
 from docextract.model import Row
 
 TITLE_SLACK = 24  # characters a title cell may carry besides the title: the year, brackets, tags
+
+
+@lru_cache(maxsize=65536)
+def _title_cell(k: str) -> bool:
+    return labels.is_title(k) and len(k) <= len(labels.title()) + TITLE_SLACK
 
 
 def split_forms(rows: list[Row]) -> list[list[Row]]:
     forms: list[list[Row]] = []
     named = False  # the current form already has its 项目名称 row
     for row in rows:
-        keys = [key(c.text) for c in row.nonblank()]
-        title = any(labels.is_title(k) and len(k) <= len(labels.title()) + TITLE_SLACK for k in keys)
+        keys = labels.row_keys(row)
+        title = any(_title_cell(k) for k in keys)
         project = any(labels.leading_role(k, "info") == "project_name" for k in keys)
         if title or (project and (named or not forms)):
             forms.append([])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docextract.labels import categories, key
+from docextract.labels import categories, key, row_keys
 from docextract.mapping.categories import category_like, complete, exact_category, joined, read_category
 from docextract.mapping.cells import blank_number, number_of
 from docextract.mapping.columns import Columns
@@ -84,7 +84,7 @@ class IndicatorReader:
         after_break, self.after_break = row.page_break_before or self.after_break, False
         if row.page != self.last_page:
             self.covered, self.last_page = {1: 0, 2: 0}, row.page
-        if is_indicator_header([key(c.text) for c in cells]):
+        if is_indicator_header(row_keys(row)):
             self.ledger.use(*cells)  # the header repeated on a continuation page
             self.columns, _ = Columns.from_header(row, "indicator_header")
             self.page, self.after_break = row.page, after_break
@@ -117,10 +117,12 @@ class IndicatorReader:
         the order of the row's cells, if its numbers then sit under 分值 and 得分."""
         if row.page == self.page:
             return
-        for columns in (self.columns, Columns.by_order(row.cells, self.header.complete_roles("indicator_header"))):
-            if columns is not None and self._scored_fit(cells, columns):
-                self.columns, self.page = columns, row.page
-                return
+        if self._scored_fit(cells, self.columns):
+            self.page = row.page
+            return
+        by_order = Columns.by_order(row.cells, self.header.complete_roles("indicator_header"))
+        if by_order is not None and self._scored_fit(cells, by_order):
+            self.columns, self.page = by_order, row.page
 
     def _scored_fit(self, cells: list[Cell], columns: Columns) -> bool:
         numbers = {columns.role_of_cell(c) for c in cells if number_of(c.text) is not None}

@@ -13,8 +13,7 @@ class Ledger:
         self.used: set[str] = set()
 
     def use(self, *cells: Cell) -> None:
-        for cell in cells:
-            self.used.add(cell.id)
+        self.used.update(cell.id for cell in cells)
 
     def note(self, path: str, cell: Cell) -> None:
         self.provenance[path] = cell.prov.of_cell(cell.id)

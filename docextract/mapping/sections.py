@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docextract import labels
-from docextract.labels import key
 from docextract.model import Row
 
 MIN_HEADER_LABELS = 3
@@ -38,7 +37,7 @@ def sort_rows(rows: list[Row]) -> Sections:
     s = Sections()
     current: list[Row] = s.heading
     for row in rows:
-        keys = [key(c.text) for c in row.nonblank()]
+        keys = labels.row_keys(row)
         if not keys:
             continue
         if any(labels.leading_role(k, "info") for k in keys):

@@ -36,8 +36,8 @@ class Line:
     page: int
     page_break: bool  # first line after a page break
 
-    def provenance(self, source: str) -> Provenance:
-        return Provenance(source=source, page=self.page, line=self.number)
+    def provenance(self, source: str, cell_id: str | None = None) -> Provenance:
+        return Provenance(source=source, page=self.page, line=self.number, cell=cell_id)
 
 
 @dataclass
@@ -107,9 +107,8 @@ class Draft:
         cells = []
         for col in sorted(self.cells):
             span, pieces = self.cells[col]
-            line = pieces[0].line
-            cells.append(Cell(id=f"L{line.number}c{col}", col=col, colspan=span, text=join(pieces),
-                              prov=line.provenance(source)))
+            line, cell_id = pieces[0].line, f"L{pieces[0].line.number}c{col}"
+            cells.append(Cell(id=cell_id, col=col, colspan=span, text=join(pieces), prov=line.provenance(source, cell_id)))
         return Row(cells=cells, page=first.line.page, line=first.line.number,
                    page_break_before=first.line.page_break and first.first)
 

@@ -36,17 +36,18 @@ def read_text_export(path: str | Path) -> CellTable:
         raise NotAFormError(f"no {labels.title()} in this text")
     entries = _entries(text)
     rows: list[Row] = []
+    rebuilt: list[Row] = []  # ids of a tab row are unique by its line; rebuilt rows may share a line
     run: list[Line] = []
     for entry in entries:
         if entry.tabbed:
             if run:
-                rows += rebuild_rows(run, str(path))
+                rows += _rebuilt(run, str(path), rebuilt)
                 run = []
             rows.append(_tab_row(entry.line, str(path)))
         else:
             run.append(entry.line)
-    rows += rebuild_rows(run, str(path))
-    _unique_ids(rows)
+    rows += _rebuilt(run, str(path), rebuilt)
+    _unique_ids(rebuilt)
     pages = max((row.page or 1 for row in rows), default=None)
     return CellTable(source=str(path), kind="text", rows=rows, pages=pages)
 
@@ -105,16 +106,19 @@ def _usual_gap(gaps: list[int], default: int) -> int:
 
 
 def _tab_row(line: Line, source: str) -> Row:
-    prov = line.provenance(source)
+    prov = line.provenance(source)  # shared by the line's cells: the mapper names the cell where it uses one
     texts = [text.strip() for text in line.text.split("\t")]
     cells = [Cell(id=f"L{line.number}c{col}", col=col, text=text, prov=prov) for col, text in enumerate(texts) if text]
     return Row(cells=cells, page=line.page, line=line.number, page_break_before=line.page_break)
 
 
+def _rebuilt(run: list[Line], source: str, rebuilt: list[Row]) -> list[Row]:
+    rows = rebuild_rows(run, source)
+    rebuilt += rows
+    return rows
+
+
 def _unique_ids(rows: list[Row]) -> None:
-    ids = [cell.id for row in rows for cell in row.cells]
-    if len(set(ids)) == len(ids):
-        return
     seen: set[str] = set()
     for row in rows:
         for cell in row.cells:
@@ -122,4 +126,6 @@ def _unique_ids(rows: list[Row]) -> None:
             while cell.id in seen:
                 n += 1
                 cell.id = f"{base}.{n}"
+            if n > 1:
+                cell.prov = cell.prov.of_cell(cell.id)
             seen.add(cell.id)
