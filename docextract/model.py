@@ -75,16 +75,21 @@ class Row(BaseModel):
 
     def nonblank(self) -> list[Cell]:
         """The cells holding text (shared: never modify the list)."""
-        return self.derived("nonblank", lambda cells: [c for c in cells if c.text.strip()])
+        return self.derived("_nonblank", _with_text)
 
     def derived(self, name: str, compute: Callable[[list[Cell]], T]) -> T:
         """`compute(self.cells)`, kept with the cells list it came from: the mapping stages read every row
-        several times; a copy given other cells recomputes. Kept in `__dict__` beside the fields, where
-        pydantic also keeps a cached_property (fields alone are dumped and compared)."""
-        memo = self.__dict__.get(f"_derived_{name}")
+        several times; a copy given other cells recomputes. Kept in `__dict__` under `name` (starting with
+        '_', which no field does), where pydantic also keeps a cached_property: fields alone are dumped
+        and compared."""
+        memo = self.__dict__.get(name)
         if memo is None or memo[0] is not self.cells:
-            memo = self.__dict__[f"_derived_{name}"] = (self.cells, compute(self.cells))
+            memo = self.__dict__[name] = (self.cells, compute(self.cells))
         return memo[1]
+
+
+def _with_text(cells: list[Cell]) -> list[Cell]:
+    return [c for c in cells if c.text.strip()]
 
 
 class CellTable(BaseModel):

@@ -15,26 +15,30 @@ from docextract.model import Finding, FormRecord
 _EACH_INDICATOR = "indicators[]."
 
 
-def _values(record: FormRecord, path: str) -> Iterator[tuple[str, Any]]:
-    """(concrete path, value) for a rules-pack path; 'indicators[].x' expands to every indicator row."""
+def _blank_paths(record: FormRecord, path: str) -> Iterator[str]:
+    """The concrete paths of a rules-pack path whose value is blank; 'indicators[].x' covers every row."""
     if path.startswith(_EACH_INDICATOR):
         field = path.removeprefix(_EACH_INDICATOR)
         for i, indicator in enumerate(record.indicators):
-            yield f"indicators[{i}].{field}", getattr(indicator, field)
+            if _blank(getattr(indicator, field)):
+                yield f"indicators[{i}].{field}"
         return
     value: Any = record
     for part in path.split("."):
         value = getattr(value, part)
-    yield path, value
+    if _blank(value):
+        yield path
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
 
 
 def check_required(record: FormRecord, rules: Rules) -> Iterator[Finding]:
     for severity, paths in rules.required_fields.items():
         for path in paths:
-            for concrete, value in _values(record, path):
-                if value is None or value == "" or value == []:
-                    yield Finding(check="required_field", severity=severity,
-                                  message=f"{concrete} is blank", cells=[concrete])
+            for blank in _blank_paths(record, path):
+                yield Finding(check="required_field", severity=severity, message=f"{blank} is blank", cells=[blank])
 
 
 LABEL_GROUPS = ("info", "funding_header", "funding_rows", "goal_header", "indicator_header")

@@ -13,7 +13,8 @@ class Ledger:
         self.used: set[str] = set()
 
     def use(self, *cells: Cell) -> None:
-        self.used.update(cell.id for cell in cells)
+        for cell in cells:
+            self.used.add(cell.id)
 
     def note(self, path: str, cell: Cell) -> None:
         self.provenance[path] = cell.prov.of_cell(cell.id)

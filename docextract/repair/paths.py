@@ -4,6 +4,7 @@ or a copy of the record with one value replaced (copy-on-write, so a search can 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,12 +16,13 @@ __all__ = ["get_value", "numbers_of", "steps", "with_value"]
 _STEP = re.compile(r"([a-z_0-9]+)(?:\[(\d+)\])?")
 
 
-def steps(path: str) -> list[tuple[str, int | None]]:
-    """'indicators[3].score' -> [('indicators', 3), ('score', None)]; ValueError for a malformed path."""
+@lru_cache(maxsize=4096)  # a repair search replaces the same few paths hundreds of times
+def steps(path: str) -> tuple[tuple[str, int | None], ...]:
+    """'indicators[3].score' -> (('indicators', 3), ('score', None)); ValueError for a malformed path."""
     parts = [_STEP.fullmatch(part) for part in path.split(".")]
     if not path or any(match is None for match in parts):
         raise ValueError(f"not a record field path: {path!r}")
-    return [(m.group(1), None if m.group(2) is None else int(m.group(2))) for m in parts]
+    return tuple((m.group(1), None if m.group(2) is None else int(m.group(2))) for m in parts)
 
 
 def get_value(record: BaseModel, path: str) -> Any:
@@ -37,7 +39,7 @@ def with_value(model: BaseModel, path: str, value: Any) -> Any:
     return _replace(model, steps(path), value)
 
 
-def _replace(model: Any, path: list[tuple[str, int | None]], value: Any) -> Any:
+def _replace(model: Any, path: tuple[tuple[str, int | None], ...], value: Any) -> Any:
     (name, index), rest = path[0], path[1:]
     if name not in type(model).model_fields:
         raise ValueError(f"{type(model).__name__} has no field {name!r}")

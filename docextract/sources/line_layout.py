@@ -16,7 +16,7 @@ from functools import cache, cached_property
 
 from docextract import labels
 from docextract.labels import key
-from docextract.model import Cell, Provenance, Row
+from docextract.model import Cell, Row
 from docextract.sources.wrapping import choose, column_widths, groupings, joined_wraps, split_paragraphs
 from docextract.values import BLANKS, strip_debris, try_number
 
@@ -36,8 +36,11 @@ class Line:
     page: int
     page_break: bool  # first line after a page break
 
-    def provenance(self, source: str, cell_id: str | None = None) -> Provenance:
-        return Provenance(source=source, page=self.page, line=self.number, cell=cell_id)
+    def cell(self, source: str, col: int, text: str, colspan: int = 1) -> Cell:
+        """A cell that starts on this line; its provenance names it."""
+        cell_id = f"L{self.number}c{col}"
+        prov = {"source": source, "page": self.page, "line": self.number, "cell": cell_id}  # validated with the cell
+        return Cell(id=cell_id, col=col, colspan=colspan, text=text, prov=prov)
 
 
 @dataclass
@@ -107,8 +110,7 @@ class Draft:
         cells = []
         for col in sorted(self.cells):
             span, pieces = self.cells[col]
-            line, cell_id = pieces[0].line, f"L{pieces[0].line.number}c{col}"
-            cells.append(Cell(id=cell_id, col=col, colspan=span, text=join(pieces), prov=line.provenance(source, cell_id)))
+            cells.append(pieces[0].line.cell(source, col, join(pieces), span))
         return Row(cells=cells, page=first.line.page, line=first.line.number,
                    page_break_before=first.line.page_break and first.first)
 

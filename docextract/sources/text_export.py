@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docextract import labels
-from docextract.model import Cell, CellTable, Row
+from docextract.model import CellTable, Row
 from docextract.sources.errors import NotAFormError
 from docextract.sources.line_layout import Line, rebuild_rows
 
@@ -106,9 +106,8 @@ def _usual_gap(gaps: list[int], default: int) -> int:
 
 
 def _tab_row(line: Line, source: str) -> Row:
-    prov = line.provenance(source)  # shared by the line's cells: the mapper names the cell where it uses one
     texts = [text.strip() for text in line.text.split("\t")]
-    cells = [Cell(id=f"L{line.number}c{col}", col=col, text=text, prov=prov) for col, text in enumerate(texts) if text]
+    cells = [line.cell(source, col, text) for col, text in enumerate(texts) if text]
     return Row(cells=cells, page=line.page, line=line.number, page_break_before=line.page_break)
 
 
