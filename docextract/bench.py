@@ -71,10 +71,11 @@ def run_bench(text_exports: list[Path], digital: list[Path], scanned: list[Path]
                       f"{t.forms / t.typical:.0f} forms/s median pass ({t.forms * repeat / t.wall:.0f} all passes, "
                       f"{t.forms * repeat / t.cpu:.0f} per CPU-s)", f"≥ {FORMS_PER_SECOND_TARGET} forms/s")
     if digital:
+        time_extraction(digital, options)  # warm-up, as above
         t = time_extraction(digital, options, repeat)
         table.add_row(f"{len(digital)} born-digital PDFs × {repeat}", f"{t.pages * repeat} pages, {t.wall:.2f} s",
-                      f"{t.pages / t.typical:.1f} pages/s median pass ({t.pages * repeat / t.cpu:.1f} per CPU-s)",
-                      f"≥ {DIGITAL_PAGES_PER_SECOND_TARGET} pages/s")
+                      f"{t.pages / t.typical:.1f} pages/s median pass ({t.pages * repeat / t.wall:.1f} all passes, "
+                      f"{t.pages * repeat / t.cpu:.1f} per CPU-s)", f"≥ {DIGITAL_PAGES_PER_SECOND_TARGET} pages/s")
     if scanned:
         time_extraction(scanned[:1], options)  # warm-up: model load and first-call costs are not per page
         t = time_extraction(scanned, options)
