@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -63,3 +64,24 @@ def test_eval_meets_the_accuracy_bar_on_the_seeds(gold_dir, seed_paths):
     done = run_cli("eval", str(gold_dir), *map(str, seed_paths), "--min-accuracy", "0.995")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "field accuracy" in done.stdout
+
+
+def test_bench_prints_a_figure_per_input_kind(seed_paths):
+    samples = "fixtures/samples"
+    done = run_cli("bench", "--text", str(seed_paths[2]), "--digital", f"{samples}/sample.digital.pdf",
+                   "--scanned", f"{samples}/dev-002-hard-p2.scan.pdf", "--repeat", "2")
+    assert done.returncode == 0, done.stderr
+    rows = {line.split("│")[1].strip(): line for line in done.stdout.splitlines() if line.count("│") >= 4}
+    figures = {name: row.split("│")[3] for name, row in rows.items()}
+    assert re.search(r"\b\d+ forms/s median pass", figures["1 text exports × 2"])
+    assert re.search(r"\b\d+\.\d pages/s median pass", figures["1 born-digital PDFs × 2"])
+    assert re.search(r"\b\d+\.\d\d CPU-s/page", figures["1 scanned PDFs at 200 dpi"])
+    assert re.search(r"\b\d+ MB", figures["whole run"])
+
+
+def test_bench_names_an_input_it_cannot_extract(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("not a form\n", encoding="utf-8")
+    done = run_cli("bench", "--text", str(note), "--repeat", "1")
+    assert done.returncode != 0
+    assert "note.txt" in done.stderr and "no 财政项目支出绩效自评表" in done.stderr
