@@ -272,6 +272,16 @@ def test_the_year_is_plausible_and_agrees_with_the_name(gold, rid, year, errors)
         assert [f.check for f in check_record(record).findings if f.severity == "warning"] == ["year_cited"]
 
 
+def test_a_row_whose_name_went_into_the_row_above_is_flagged(gold):
+    """A blurred scan lost the ruling between two rows in the name and category columns: the text went into
+    the row above and each row kept its numbers, so every sum holds. A blank 三级指标 or 二级指标 is an error."""
+    record = _form(gold, "001-01")
+    record.indicators[1].name = f"{record.indicators[1].name}{record.indicators[2].name}"
+    record.indicators[2].name = record.indicators[2].level2 = None
+    assert _errors(record) == {"required_field"}
+    assert {f.cells[0] for f in check_record(record).errors()} == {"indicators[2].name", "indicators[2].level2"}
+
+
 def test_years_a_name_cites():
     assert cited_years("宝山区电子政务云服务租赁项目（宝财行签[2024]165号）") == ([2024], [])
     assert cited_years("信息化建设(2023年结转项目)") == ([2023], [])

@@ -200,6 +200,20 @@ def test_a_level2_label_under_the_wrong_level1_takes_its_parent():
     assert rows[1][:2] == ("满意度指标", "服务对象满意度指标")
 
 
+def test_labels_stacked_in_one_cell_go_to_their_rows():
+    """A blurred scan lost the rulings between three rows of the 二级指标 column: its three labels come in
+    one cell, the two rows below print none. Each row takes its own; with a row more than labels, which
+    label spans two is unknown, so the rows stay as read (and the blank is an error of the checks)."""
+    stacked = ["成本指标", "经济成本指标数量指标质量指标", "甲", "1", "1", "10", "10"]
+    below = [["产出指标", "", "乙", "1", "1", "10", "10"], ["产出指标", "", "丙", "1", "1", "10", "10"]]
+    after = ["产出指标", "时效指标", "丁", "1", "1", "10", "10"]
+    rows = indicators(table(stacked, *below, after))
+    assert [r[:2] for r in rows] == [("成本指标", "经济成本指标"), ("产出指标", "数量指标"),
+                                     ("产出指标", "质量指标"), ("产出指标", "时效指标")]
+    rows = indicators(table(stacked, *below, below[0], after))
+    assert [r[1] for r in rows] == ["经济成本指标数量指标质量指标", None, None, None, "时效指标"]
+
+
 def test_forms_split_at_titles_and_at_a_second_project_name():
     t = table(["产出指标", "数量指标", "甲", "1", "1", "10", "10"])
     rows = list(t.rows)

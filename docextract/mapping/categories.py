@@ -39,8 +39,10 @@ def exact_category(k: str) -> CategoryText | None:
 
 @lru_cache(maxsize=4096)
 def category_like(k: str) -> bool:
-    """A label, its beginning, or the rest of a label cut by a page break ("指标", "效益指标")."""
-    return exact_category(k) is not None or k in labels.categories().suffixes
+    """A label, its beginning, the rest of a label cut by a page break ("指标", "效益指标"), or labels
+    stacked in one cell."""
+    return exact_category(k) is not None or k in labels.categories().suffixes or any(
+        stacked(k, level) for level in (1, 2))
 
 
 @lru_cache(maxsize=4096)
@@ -67,3 +69,27 @@ def complete(prefix: str, level1: str | None) -> str | None:
     cats = labels.categories()
     options = [t for t in cats.completions(prefix) if level1 is None or level1 in cats.parents.get(t, ())]
     return options[0] if len(options) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def stacked(k: str, level: int) -> tuple[str, ...] | None:
+    """Two or more whole labels of one level printed one after another ("经济成本指标数量指标质量指标"): a
+    category column whose rulings between rows were lost (a blurred scan). The one way to read the text so,
+    else None."""
+    cats = labels.categories()
+    terms = cats.level1 if level == 1 else cats.level2
+    ways = _splits(k, terms)
+    return ways[0] if len(ways) == 1 and len(ways[0]) >= 2 else None
+
+
+def _splits(k: str, terms: frozenset[str]) -> list[tuple[str, ...]]:
+    """Every reading of `k` as whole labels in a row (at most two: enough to tell one from several)."""
+    if not k:
+        return [()]
+    found: list[tuple[str, ...]] = []
+    for term in terms:
+        if k.startswith(term):
+            found += [(term, *rest) for rest in _splits(k[len(term):], terms)]
+            if len(found) > 1:
+                break
+    return found[:2]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docextract.labels import categories, key, row_keys
-from docextract.mapping.categories import category_like, complete, exact_category, joined, read_category
+from docextract.mapping.categories import category_like, complete, exact_category, joined, read_category, stacked
 from docextract.mapping.cells import blank_number, number_of
 from docextract.mapping.columns import Columns
 from docextract.mapping.ledger import Ledger
@@ -69,6 +69,7 @@ class IndicatorReader:
             self._row(row, gridded)
         for level in (1, 2):
             self._settle(level)
+            self._unstack(level)
         for n, cells in enumerate(self.level_cells):
             for level, cell in cells.items():
                 if cell is not None and getattr(self.indicators[n], f"level{level}") is not None:
@@ -301,6 +302,28 @@ class IndicatorReader:
                 self._relabel(level, cut.rows, term)
                 cut.text = term
             cut.prefix, cut.rows = None, []
+
+    def _unstack(self, level: int) -> None:
+        """A category cell holding several labels one after another lost the rulings between its rows.
+        When the rows it heads (it and those below it printed without a label of their own, or with the
+        same text merged down) are exactly as many as its labels, each row takes its label in order, if
+        it fits the row's level-1 label. More rows than labels: which label spans two is unknown."""
+        parents = categories().parents
+        field = f"level{level}"
+        n = 0
+        while n < len(self.indicators):
+            text = getattr(self.indicators[n], field)
+            end = n + 1
+            while end < len(self.indicators) and getattr(self.indicators[end], field) in (None, text):
+                end += 1
+            terms = stacked(key(text), level) if text else None
+            rows = range(n, end)
+            if terms and len(terms) == len(rows) and (level == 1 or all(
+                    self.indicators[m].level1 in parents.get(term, ()) for m, term in zip(rows, terms))):
+                for m, term in zip(rows, terms):
+                    setattr(self.indicators[m], field, term)
+                    self.level_cells[m][level] = self.level_cells[n][level]
+            n = end
 
     def _relabel(self, level: int, rows: list[int], term: str) -> None:
         for n in rows:
