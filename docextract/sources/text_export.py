@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 from docextract import labels
@@ -36,17 +37,12 @@ def read_text_export(path: str | Path) -> CellTable:
         raise NotAFormError(f"no {labels.title()} in this text")
     entries = _entries(text)
     rows: list[Row] = []
-    rebuilt: list[Row] = []  # ids of a tab row are unique by its line; rebuilt rows may share a line
-    run: list[Line] = []
-    for entry in entries:
-        if entry.tabbed:
-            if run:
-                rows += _rebuilt(run, str(path), rebuilt)
-                run = []
-            rows.append(_tab_row(entry.line, str(path)))
-        else:
-            run.append(entry.line)
-    rows += _rebuilt(run, str(path), rebuilt)
+    rebuilt: list[Row] = []  # a tab row's cell ids are unique by its line; rebuilt rows may share a line
+    for tabbed, run in groupby(entries, key=lambda entry: entry.tabbed):
+        lines = [entry.line for entry in run]
+        block = [_tab_row(line, str(path)) for line in lines] if tabbed else rebuild_rows(lines, str(path))
+        rows += block
+        rebuilt += [] if tabbed else block
     _unique_ids(rebuilt)
     pages = max((row.page or 1 for row in rows), default=None)
     return CellTable(source=str(path), kind="text", rows=rows, pages=pages)
@@ -109,12 +105,6 @@ def _tab_row(line: Line, source: str) -> Row:
     texts = [text.strip() for text in line.text.split("\t")]
     cells = [line.cell(source, col, text) for col, text in enumerate(texts) if text]
     return Row(cells=cells, page=line.page, line=line.number, page_break_before=line.page_break)
-
-
-def _rebuilt(run: list[Line], source: str, rebuilt: list[Row]) -> list[Row]:
-    rows = rebuild_rows(run, source)
-    rebuilt += rows
-    return rows
 
 
 def _unique_ids(rows: list[Row]) -> None:
