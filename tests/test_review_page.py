@@ -162,3 +162,24 @@ def test_the_static_copy_collects_corrections_for_the_database(server, page, tmp
     form_id = json.loads(corrections.read_text())["entries"][0]["form_id"]
     stored = httpx.get(f"{server.url}/v1/forms/{form_id}", headers=server.headers).json()
     assert stored["funding"]["total"]["executed"] == 150000.0 and stored["corrections"][0]["extracted"] == 1500000.0
+
+
+def test_the_api_docs_render_without_the_internet(server, page):
+    """/docs is Swagger UI served by the server itself (fastapi-offline), not from a CDN: with every request
+    beyond the server refused, the operations still render."""
+    beyond: list[str] = []
+
+    def only_the_server(route):
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            beyond.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_server)
+    page.goto(f"{server.url}/review/")
+    page.fill("#key", server.key)
+    page.click("button[type=submit]")
+    page.goto(f"{server.url}/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/v1/extract")).to_be_visible()
+    assert beyond == []

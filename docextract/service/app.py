@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from docextract import __version__
 from docextract.review.render import ASSETS
@@ -43,7 +44,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 app.state.job_worker.stop()
                 app.state.extract_pool.close()
 
-    app = FastAPI(title="docextract", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPIOffline(title="docextract", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                         static_url="/docs/assets")  # /docs and /redoc without a CDN
     app.state.settings = settings
     app.state.source_files = SourceFiles(settings.uploads, settings.inputs)
     install_error_handlers(app)
