@@ -19,7 +19,7 @@ from docextract.values import compact, strip_debris
 _YEAR = re.compile(r"((?:19|20)\d{2})年度")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)  # cell texts, a paragraph at most each: bounded in a long batch
 def key(text: str | None) -> str:
     return compact(strip_debris(text or ""))
 

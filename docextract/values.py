@@ -28,7 +28,7 @@ def strip_debris(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=65536)  # the same labels and values recur in every form
+@lru_cache(maxsize=16384)  # the same labels and values recur in every form; a paragraph at most each
 def clean_text(text: str | None) -> str | None:
     """Contract text: debris and OCR/wrap whitespace removed; a space survives only between two
     ASCII letters/digits ("Windows Server"). Blank or dash-only cells become None."""

@@ -11,7 +11,7 @@ from docextract.model import Row
 TITLE_SLACK = 24  # characters a title cell may carry besides the title: the year, brackets, tags
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _title_cell(k: str) -> bool:
     return labels.is_title(k) and len(k) <= len(labels.title()) + TITLE_SLACK
 

@@ -18,6 +18,7 @@ from docextract import labels
 from docextract.model import CellTable, Row
 from docextract.sources.errors import NotAFormError
 from docextract.sources.line_layout import Line, rebuild_rows
+from docextract.values import compact, strip_debris
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 MAX_CONTROL_SHARE = 0.01  # more control characters than this: binary content decoded by chance
@@ -64,7 +65,7 @@ def decode(data: bytes) -> str:
 
 
 def holds_form(text: str) -> bool:
-    k = labels.key(text)
+    k = compact(strip_debris(text))  # not `labels.key`: its cache is for cell texts, not whole files
     return labels.is_title(k) or (labels.spellings("info", "project_name")[0] in k and any(
         s in k for role in ("level1", "name") for s in labels.spellings("indicator_header", role)))
 
