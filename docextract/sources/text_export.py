@@ -65,6 +65,8 @@ def decode(data: bytes) -> str:
 
 
 def holds_form(text: str) -> bool:
+    if labels.title() in text:  # printed whole, as usual: no need to normalize the whole file
+        return True
     k = compact(strip_debris(text))  # not `labels.key`: its cache is for cell texts, not whole files
     return labels.is_title(k) or (labels.spellings("info", "project_name")[0] in k and any(
         s in k for role in ("level1", "name") for s in labels.spellings("indicator_header", role)))
