@@ -23,8 +23,10 @@ def nfkc(text: str) -> str:
 
 def strip_debris(text: str) -> str:
     """HTML tags and markdown pipes are layout, never content."""
-    text = _TAG.sub(" ", text)
-    text = _PIPE.sub(" ", text)
+    if "<" in text:  # most cells hold neither: skip the patterns
+        text = _TAG.sub(" ", text)
+    if "|" in text:
+        text = _PIPE.sub(" ", text)
     return text
 
 
