@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from docextract import taxonomy
-from docextract.model import Cell, Row
+from docextract.model import Row
 from docextract.values import compact, strip_debris
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年度")
@@ -26,11 +26,7 @@ def key(text: str | None) -> str:
 
 def row_keys(row: Row) -> list[str]:
     """The `key` of each of the row's text cells (`Row.nonblank`)."""
-    return row.derived("_keys", _keys)
-
-
-def _keys(cells: list[Cell]) -> list[str]:
-    return [key(c.text) for c in cells if c.text.strip()]
+    return row.derived("_keys", lambda _: [key(c.text) for c in row.nonblank()])
 
 
 @cache

@@ -81,8 +81,7 @@ class Columns:
         return best
 
     def role_of_cell(self, cell: Cell, shift: int = 0) -> str | None:
-        span = (cell.col + shift, cell.col + cell.colspan + shift)
-        return self._memo[span] if span in self._memo else self.role_at(*span)
+        return self.role_at(cell.col + shift, cell.col_end + shift)
 
 
 def roles_in_order(k: str, group: str) -> list[str]:

@@ -41,9 +41,12 @@ def read_text_export(path: str | Path) -> CellTable:
     rebuilt: list[Row] = []  # a tab row's cell ids are unique by its line; rebuilt rows may share a line
     for tabbed, run in groupby(entries, key=lambda entry: entry.tabbed):
         lines = [entry.line for entry in run]
-        block = [_tab_row(line, str(path)) for line in lines] if tabbed else rebuild_rows(lines, str(path))
-        rows += block
-        rebuilt += [] if tabbed else block
+        if tabbed:
+            rows += [_tab_row(line, str(path)) for line in lines]
+        else:
+            block = rebuild_rows(lines, str(path))
+            rows += block
+            rebuilt += block
     _unique_ids(rebuilt)
     pages = max((row.page or 1 for row in rows), default=None)
     return CellTable(source=str(path), kind="text", rows=rows, pages=pages)
