@@ -10,8 +10,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from docextract import output
+from docextract.model import shown_path
 from docextract.settings import ExtractOptions
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -95,7 +97,10 @@ def extract(
     for path in files:
         result = process_document(path, options)
         if result.error:
-            err.print(f"[red]error[/red] {result.error}", markup=True, highlight=False, soft_wrap=True)
+            err.print(f"[red]error[/red] {escape(str(result.error))}", markup=True, highlight=False, soft_wrap=True)
+        for warning in result.warnings:
+            err.print(f"[yellow]warning[/yellow] {escape(shown_path(result.source))}: {escape(warning)}",
+                      markup=True, highlight=False, soft_wrap=True)
         results.append(result)
     records = [r for result in results for r in result.forms]
     if llm_settings.active:

@@ -245,7 +245,7 @@ def estimate_skew(ink: np.ndarray, dpi: float, max_degrees: float = 5.0) -> floa
     limit = math.radians(max_degrees)
     found = cv2.HoughLines(small, 1, np.pi / 1800, threshold=width // 4,
                            min_theta=np.pi / 2 - limit, max_theta=np.pi / 2 + limit)
-    if found is None:
+    if found is None or len(found) == 0:  # OpenCV 4 answers None, 5 an empty array
         return 0.0
     # one entry per line (the Hough transform reports each at several neighbouring angles), strongest
     # first: a line is known by the height where it crosses the middle of the page

@@ -90,6 +90,17 @@ def is_label(k: str, name: str) -> bool:
     return any(k.startswith(s) and len(k) <= len(s) + slack for s in _labels()[name])
 
 
+HEADER_GROUPS = ("funding_header", "goal_header", "indicator_header")
+
+
+@lru_cache(maxsize=16384)
+def is_form_label(k: str) -> bool:
+    """A text that prints one of the form's own labels: its title, an info label, a header label, 总分,
+    评分等级 (what tells a page of a form from a blank, noisy or stamped page)."""
+    return bool(k) and (is_title(k) or leading_role(k, "info") is not None or is_label(k, "total")
+                        or is_label(k, "grade") or any(role_of(k, group) for group in HEADER_GROUPS))
+
+
 @dataclass(frozen=True)
 class Categories:
     level1: frozenset[str]

@@ -100,6 +100,18 @@ class CellTable(BaseModel):
     rows: list[Row] = Field(default_factory=list)
     pages: int | None = None
     warnings: list[str] = Field(default_factory=list)
+    skipped_pages: dict[int, str] = Field(default_factory=dict)  # page -> why no row of it was kept
+
+    def notices(self) -> list[str]:
+        """The warnings, then the skipped pages, a line per run of pages skipped for one reason."""
+        runs: list[list] = []  # [first page, last page, reason]
+        for page, reason in sorted(self.skipped_pages.items()):
+            if runs and runs[-1][1] == page - 1 and runs[-1][2] == reason:
+                runs[-1][1] = page
+            else:
+                runs.append([page, page, reason])
+        pages = [f"page {a}" if a == b else f"pages {a}-{b}" for a, b, _ in runs]
+        return self.warnings + [f"{where} skipped: {reason}" for where, (_, _, reason) in zip(pages, runs)]
 
 
 # ---------------------------------------------------------------- record (mapper -> checks -> output)
@@ -225,6 +237,15 @@ class FormRecord(BaseModel):
         return [f for f in self.findings if f.severity == "error"]
 
 
+def shown_path(path: str) -> str:
+    """A file name as one line of a message: quoted, its control characters escaped, when it holds any
+    (a newline in a name must not split the error line) or spaces."""
+    if path.isprintable() and " " not in path:
+        return path
+    escaped = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in path)
+    return '"' + escaped.replace('"', '\\"') + '"'
+
+
 class DocumentError(BaseModel):
     """A document that could not be read: the file and the reason, one line."""
 
@@ -232,7 +253,7 @@ class DocumentError(BaseModel):
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
+        return f"{shown_path(self.source)}: {self.reason}"
 
 
 class DocumentResult(BaseModel):
@@ -242,3 +263,4 @@ class DocumentResult(BaseModel):
     error: DocumentError | None = None
     pages: int | None = None
     seconds: float | None = None
+    warnings: list[str] = Field(default_factory=list)  # what was read around: repaired file, skipped pages

@@ -22,7 +22,7 @@ def records_from_table(table: CellTable, options: ExtractOptions | None = None) 
     options = options or ExtractOptions()
     records = map_table(table)
     if not records:
-        hints = "".join(f"; {w}" for w in table.warnings[:2])  # e.g. a repaired file, a page without rulings
+        hints = "".join(f"; {w}" for w in table.notices()[:2])  # e.g. a repaired file, blank pages
         raise NotAFormError(f"no 财政项目支出绩效自评表 found{hints}")
     checked = check_document([align_record(r) for r in records])
     records = checked
@@ -59,7 +59,8 @@ def process_document(path: str | Path, options: ExtractOptions | None = None) ->
 
 def _extract(source: str, options: ExtractOptions | None) -> DocumentResult:
     table = read_document(source, options)
-    return DocumentResult(source=source, kind=table.kind, forms=records_from_table(table, options), pages=table.pages)
+    return DocumentResult(source=source, kind=table.kind, forms=records_from_table(table, options), pages=table.pages,
+                          warnings=table.notices())
 
 
 @contextmanager

@@ -50,7 +50,7 @@ def seal_rings(gray: np.ndarray, dpi: float) -> list[tuple[float, float, float, 
     lo, hi = (round(r * px_per_mm) for r in RING_RADIUS_MM)
     found = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT_ALT, dp=1.5, minDist=2 * lo, param1=150, param2=0.7,
                              minRadius=lo, maxRadius=hi)
-    if found is None:
+    if found is None or len(found) == 0:  # OpenCV 4 answers None, 5 an empty array
         return []
     # the rims of one ring come as concentric circles: one ring per centre
     rings: list[list[float]] = []

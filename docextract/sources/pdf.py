@@ -10,11 +10,12 @@ import numpy as np
 import pymupdf
 from PIL import Image
 
+from docextract import labels
 from docextract.model import CellTable, Row
 from docextract.ocr import OcrEngine, create_engine
 from docextract.settings import ExtractOptions
 from docextract.sources.errors import UnreadableDocumentError
-from docextract.sources.page_rows import page_rows
+from docextract.sources.page_rows import PageText, page_rows
 from docextract.sources.scan import PageImage, read_scan_page
 from docextract.sources.vector import read_vector_page, vector_rulings
 
@@ -84,23 +85,54 @@ def _open(path: str | Path) -> pymupdf.Document:
 
 def _read(doc: pymupdf.Document, source: str, options: ExtractOptions, dpi: int | None,
           ocr: OcrEngine | None) -> CellTable:
+    """Every page on its own: a page that cannot be read, or holds no part of a form (blank, noise, a
+    seal alone), costs only itself and is named in the table's `skipped_pages`; the other pages' forms come out."""
     rows: list[Row] = []
     warnings = ["damaged or truncated PDF: MuPDF had to repair it"] if doc.is_repaired else []
+    failures: list[UnreadableDocumentError] = []
+    skipped: dict[int, str] = {}
     all_vector = True
     for index in range(doc.page_count):
         page_no = index + 1
-        page = _load_page(doc, index)
-        if is_vector_page(page):
-            text = read_vector_page(page, page_no)
-        else:
-            all_vector = False
-            ocr = ocr or create_engine(options.ocr_engine, threads=options.threads, model_dir=options.ocr_model_dir)
-            text = read_scan_page(render(page, dpi, options.max_pixels), page_no, ocr)
-        if text.grid is None:
-            warnings.append(f"page {page_no}: no table ruling found")
+        try:
+            page = _load_page(doc, index)
+            vector = is_vector_page(page)
+            if not vector:
+                ocr = ocr or create_engine(options.ocr_engine, threads=options.threads,
+                                           model_dir=options.ocr_model_dir)
+            text = read_vector_page(page, page_no) if vector else \
+                read_scan_page(render(page, dpi, options.max_pixels), page_no, ocr)
+        except UnreadableDocumentError as exc:
+            failures.append(exc)
+            skipped[page_no] = str(exc)
+            continue
+        except MemoryError:
+            raise
+        except Exception as exc:  # a library failure on one page must not lose the others
+            skipped[page_no] = f"internal error ({type(exc).__name__}: {exc})"
+            continue
+        all_vector = all_vector and vector
+        formless = _formless(text)
+        if formless:
+            skipped[page_no] = formless
+            continue
         rows.extend(page_rows(text, source))
+    if not rows and failures:
+        raise failures[0]
     return CellTable(source=source, kind="digital" if all_vector else "scan", rows=rows,
-                     pages=doc.page_count, warnings=warnings)
+                     pages=doc.page_count, warnings=warnings, skipped_pages=skipped)
+
+
+def _formless(text: PageText) -> str | None:
+    """Why a page holds no part of a form, or None. A page with a ruled table may continue a form; a page
+    without one is part of a form only if it prints one of the form's labels (its title, 项目名称, …)."""
+    if text.grid is not None:
+        return None
+    if not text.loose_lines:
+        return "blank page (no table, no text)"
+    if any(labels.is_form_label(labels.key(line.text)) for line in text.loose_lines):
+        return None
+    return "no table and no form label on it"
 
 
 def _load_page(doc: pymupdf.Document, index: int) -> pymupdf.Page:
