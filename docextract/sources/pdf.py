@@ -23,6 +23,7 @@ from docextract.sources.vector import read_vector_page, vector_rulings
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
 
+BLANK_PAGE = "blank page (no table, no text)"
 MIN_TEXT_CHARS = 10  # fewer printable characters is no text layer (a stray page number, an OCR remnant)
 
 
@@ -96,6 +97,9 @@ def _read(doc: pymupdf.Document, source: str, options: ExtractOptions, dpi: int 
         page_no = index + 1
         try:
             page = _load_page(doc, index)
+            if _empty(page):  # nothing drawn at all: no need to render it
+                skipped[page_no] = BLANK_PAGE
+                continue
             vector = is_vector_page(page)
             if not vector:
                 ocr = ocr or create_engine(options.ocr_engine, threads=options.threads,
@@ -123,13 +127,17 @@ def _read(doc: pymupdf.Document, source: str, options: ExtractOptions, dpi: int 
                      pages=doc.page_count, warnings=warnings, skipped_pages=skipped)
 
 
+def _empty(page: pymupdf.Page) -> bool:
+    return not page.get_images() and not page.get_drawings() and not page.get_text("text").strip()
+
+
 def _formless(text: PageText) -> str | None:
     """Why a page holds no part of a form, or None. A page with a ruled table may continue a form; a page
     without one is part of a form only if it prints one of the form's labels (its title, 项目名称, …)."""
     if text.grid is not None:
         return None
     if not text.loose_lines:
-        return "blank page (no table, no text)"
+        return BLANK_PAGE
     if any(labels.is_form_label(labels.key(line.text)) for line in text.loose_lines):
         return None
     return "no table and no form label on it"
