@@ -231,6 +231,7 @@ class FormRecord(BaseModel):
     status: Status | None = None
     repairs: list[Repair] = Field(default_factory=list)
     unplaced: list[str] = Field(default_factory=list)  # ids of cells the mapper could not place
+    source_rows: list[list[str]] = Field(default_factory=list)  # the form's rows as read: their cells' ids
     llm: LLMTrace | None = None  # set when the LLM stage looked at the form
 
     def errors(self) -> list[Finding]:

@@ -34,6 +34,7 @@ def map_form(rows: list[Row], form_id: str, source: str, kind: SourceKind) -> Fo
     record.grade = _labelled_value(s.grade, "grade", ledger)
     record.provenance = ledger.provenance
     record.unplaced = [c.id for row in rows for c in row.nonblank() if c.id not in ledger.used]
+    record.source_rows = [[c.id for c in row.cells] for row in rows]
     pages = [row.page for row in rows if row.page is not None]
     record.pages = (min(pages), max(pages)) if pages else None
     return record
