@@ -69,6 +69,7 @@ class Row(BaseModel):
     page: int | None = None
     line: int | None = None
     page_break_before: bool = False  # the row is the first after a page break
+    outside: bool = False  # text a page prints outside its ruled table (a title, a page number, a note)
 
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from docextract import labels
 from docextract.labels import key
+from docextract.mapping.align import Column, Schema
 from docextract.model import Cell, Row
 
 OPEN_END = 10_000
@@ -42,29 +43,9 @@ class Columns:
                       for n, (role, col) in enumerate(ordered))
         return cls(spans), named
 
-    @classmethod
-    def by_order(cls, cells: list[Cell], roles: list[str]) -> Columns | None:
-        """Roles given to a row's cells (blank ones included) in order, aligned on the right: merged
-        cells covering the row from above are missing on the left. For a page gridded on its own."""
-        if not cells or len(cells) > len(roles):
-            return None
-        named = roles[-len(cells):]
-        ends = [c.col for c in cells[1:]] + [OPEN_END]
-        return cls(tuple((role, cell.col, end) for role, cell, end in zip(named, cells, ends)))
-
     @property
     def roles(self) -> list[str]:
         return [role for role, _, _ in self.spans]
-
-    def complete_roles(self, group: str) -> list[str]:
-        """The roles in the form's order, with those the header lost (a label misread) put back where
-        they belong: every role of the group up to the header's last one, the heading roles ("绩效指标",
-        "项目资金") aside. A column the form does not print after its last one stays absent."""
-        canonical = [role for role in labels.roles_in(group) if role not in HEADING_ROLES]
-        present = [canonical.index(role) for role in self.roles if role in canonical]
-        if not present:
-            return self.roles
-        return canonical[:max(present) + 1]
 
     def role_at(self, col: int, col_end: int) -> str | None:
         """The role whose columns the cell [col, col_end) overlaps most; None left of every role."""
@@ -82,6 +63,54 @@ class Columns:
 
     def role_of_cell(self, cell: Cell, shift: int = 0) -> str | None:
         return self.role_at(cell.col + shift, cell.col_end + shift)
+
+
+def header_schema(row: Row, group: str) -> tuple[Schema, list[Cell]]:
+    """The column schema a header row prints: its roles in printed order (those its labels lost put back
+    where the form's grammar has them, headings of whole blocks left out), each with its header cell's
+    grid columns and x-range in page points; and the header cells that named them."""
+    places: dict[str, tuple[int, float | None]] = {}  # role -> (first col, left x)
+    ends: list[tuple[int, float | None]] = []
+    named = []
+    for cell in row.nonblank():
+        box = cell.prov.bbox
+        merged = roles_in_order(key(cell.text), group) if cell.colspan > 1 else []
+        roles = merged[:cell.colspan] if len(merged) > 1 else [labels.role_of(key(cell.text), group)]
+        if roles == [None]:
+            continue
+        named.append(cell)
+        for n, role in enumerate(roles):  # two headings in one cell: the ruling between them too faint to see
+            if role not in places:
+                col = cell.col + n * cell.colspan // len(roles)
+                x = box[0] + n * (box[2] - box[0]) / len(roles) if box else None
+                places[role] = (col, x)
+        ends.append((cell.col_end, box[2] if box else None))
+    ordered = sorted(((r, p) for r, p in places.items() if r not in HEADING_ROLES), key=lambda rp: rp[1][0])
+    if not ordered:
+        return Schema(()), named
+    last_end = max(ends, key=lambda end: end[0])
+    columns = []
+    for n, (role, (col, x)) in enumerate(ordered):
+        end_col, end_x = ordered[n + 1][1] if n + 1 < len(ordered) else last_end
+        xs = (x, end_x) if x is not None and end_x is not None else None
+        columns.append(Column(role, (col, max(col + 1, end_col)), xs))
+    schema = Schema(tuple(columns))
+    complete = tuple(_completed(schema.roles, group))
+    return (schema.with_roles(complete) if complete != schema.roles else schema), named
+
+
+def _completed(roles: tuple[str, ...], group: str) -> list[str]:
+    """The printed roles with those a misread label lost put back: the standard roles before the first
+    printed one, and those between two printed roles that keep their standard order."""
+    canonical = [role for role in labels.roles_in(group) if role not in HEADING_ROLES]
+    first = canonical.index(roles[0]) if roles and roles[0] in canonical else 0
+    out: list[str] = [r for r in canonical[:first] if r not in roles]
+    for role in roles:
+        if out and role in canonical and out[-1] in canonical:
+            a, b = canonical.index(out[-1]), canonical.index(role)
+            out += [r for r in canonical[a + 1:b] if r not in roles]
+        out.append(role)
+    return out
 
 
 def roles_in_order(k: str, group: str) -> list[str]:

@@ -1,12 +1,11 @@
 """Indicator rows -> Indicators.
 
-Each cell takes the role of the header column it sits under; a row that OCR shifted sideways is put
-back where its 分值/得分 numbers and category labels fit the header best, and a page gridded on its own
-(a scan, a page without the repeated header) gets its columns from its first row in cell order. Merged
-category cells fill down to the rows they cover, and page breaks leave debris that is joined or dropped:
-a category cut in two ("生态" | "效益指标"), the rest of a merged cell printed again on the next page
-("效益指标"), a merged label printed on the next page only (it also labels the rows before the break
-whose cells are empty), or text continuing a cell of the row before the break.
+Each row's cells get their roles from the column alignment (`align.py`) against the schema of the last
+header row read, whatever the source, the page or the row's offset. Merged category cells fill down to
+the rows they cover, and page breaks leave debris that is joined or dropped: a category cut in two ("生态"
+| "效益指标"), the rest of a merged cell printed again on the next page ("效益指标"), a merged label printed on
+the next page only (it also labels the rows before the break whose cells are empty), or text continuing
+a cell of the row before the break.
 """
 
 from __future__ import annotations
@@ -14,15 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docextract.labels import categories, key, row_keys
-from docextract.mapping.categories import category_like, complete, exact_category, joined, read_category, stacked
-from docextract.mapping.cells import blank_number, number_of
-from docextract.mapping.columns import Columns
+from docextract.mapping.align import Aligned, Schema, align_row, gap_roles
+from docextract.mapping.categories import complete, exact_category, joined, read_category, stacked
+from docextract.mapping.columns import header_schema
+from docextract.mapping.fit import fit
 from docextract.mapping.ledger import Ledger
 from docextract.mapping.sections import is_indicator_header
 from docextract.model import Cell, Indicator, Row
 from docextract.values import clean_text, is_debris, parse_measure, tidy_measure
 
-SHIFTS = (0, 1, -1, 2, -2)  # grid columns a row may be displaced by
 VALUE_ROLES = ("name", "target", "actual", "weight", "score", "deviation")
 TEXT_ROLES = ("name", "target", "actual", "deviation")
 MEASURE_ROLES = ("target", "actual")  # text that is often a measure: '≥100.00(家)'
@@ -49,12 +48,11 @@ class _Level:
 
 
 class IndicatorReader:
-    def __init__(self, columns: Columns, ledger: Ledger) -> None:
-        self.header = columns
-        self.columns = columns  # the columns of the current page
-        self.page: int | None = None  # the page whose grid `columns` was confirmed on
+    def __init__(self, schema: Schema, ledger: Ledger) -> None:
+        self.schema = schema  # the columns of the last header row read (repeated on continuation pages)
         self.ledger = ledger
         self.indicators: list[Indicator] = []
+        self.costs: list[float] = []  # per indicator: the cost of its row's column alignment
         self.level_cells: list[dict[int, Cell | None]] = []  # per indicator: level -> category cell
         self.printed: list[bool] = []  # per indicator: the row printed its own category cells
         self.blank: list[set[int]] = []  # per indicator: levels printed as an empty cell no merged cell covers
@@ -80,28 +78,22 @@ class IndicatorReader:
 
     def _row(self, row: Row, gridded: bool) -> None:
         cells = row.nonblank()
-        if not cells:
+        if not cells or row.outside:  # a page number or a note beside the table holds no indicator
             return
         after_break, self.after_break = row.page_break_before or self.after_break, False
         if row.page != self.last_page:
             self.covered, self.last_page = {1: 0, 2: 0}, row.page
         if is_indicator_header(row_keys(row)):
             self.ledger.use(*cells)  # the header repeated on a continuation page
-            self.columns, _ = Columns.from_header(row, "indicator_header")
-            self.page, self.after_break = row.page, after_break
+            schema, _ = header_schema(row, "indicator_header")
+            self.schema = schema if schema.columns else self.schema
+            self.after_break = after_break
             return
-        self._follow_page(row, cells)
-        shift = self._best_shift(cells)
-        by_role: dict[str, list[Cell]] = {}
-        stray: list[Cell] = []
-        for cell in cells:
-            role = self.columns.role_of_cell(cell, shift)
-            if role in VALUE_ROLES or role in LEVEL_ROLES:
-                by_role.setdefault(role, []).append(cell)
-            else:
-                stray.append(cell)
+        aligned = align_row(cells, self.schema, fit)
+        by_role = aligned.cells_of(cells)
+        stray = [cell for cell in cells if aligned.roles.get(cell.id) is None]
         found = self._categories(by_role, stray)
-        blank = self._blank_levels(row, shift, found) if gridded else set()
+        blank = self._blank_levels(row, aligned, found) if gridded else set()
         values = {role: by_role[role] for role in VALUE_ROLES if role in by_role}
         if not values:
             self._category_row(after_break, found)
@@ -111,80 +103,29 @@ class IndicatorReader:
             if after_break:
                 self._label_before_break(found)
             self._set_levels(found)
-            self._indicator(values, printed=bool(found), blank=blank)
+            self._indicator(values, printed=bool(found), blank=blank, cost=aligned.cost)
 
-    def _follow_page(self, row: Row, cells: list[Cell]) -> None:
-        """On a new page, keep the columns if a scored row fits them; else take the page's columns from
-        the order of the row's cells, if its numbers then sit under 分值 and 得分."""
-        if row.page == self.page:
-            return
-        if self._scored_fit(cells, self.columns):
-            self.page = row.page
-            return
-        by_order = Columns.by_order(row.cells, self.header.complete_roles("indicator_header"))
-        if by_order is not None and self._scored_fit(cells, by_order):
-            self.columns, self.page = by_order, row.page
-
-    def _scored_fit(self, cells: list[Cell], columns: Columns) -> bool:
-        numbers = {columns.role_of_cell(c) for c in cells if number_of(c.text) is not None}
-        return {"weight", "score"} <= numbers and self._fit(cells, 0, columns)[1]
-
-    def _blank_levels(self, row: Row, shift: int, found: list[_Found]) -> set[int]:
+    def _blank_levels(self, row: Row, aligned: Aligned, found: list[_Found]) -> set[int]:
         """Levels whose cell in this row is printed empty without a merged cell from above covering it:
         the label of such a cell may follow on the next page."""
         blank = set()
-        for cell in row.cells:
-            role = self.columns.role_of_cell(cell, shift)
-            if not cell.text.strip() and role in LEVEL_ROLES and not self.covered[LEVEL_ROLES[role]]:
+        for cell, role in gap_roles(row.cells, aligned, self.schema).items():
+            if role in LEVEL_ROLES and not self.covered[LEVEL_ROLES[role]]:
                 blank.add(LEVEL_ROLES[role])
         for level in (1, 2):
             spans = [f.cell.rowspan for f in found if f.level == level]
             self.covered[level] = spans[0] - 1 if spans else max(0, self.covered[level] - 1)
         return blank
 
-    def _best_shift(self, cells: list[Cell]) -> int:
-        best, best_fit = 0, None
-        for shift in SHIFTS:
-            fit, clean = self._fit(cells, shift)
-            if shift == 0 and clean:
-                return 0
-            if best_fit is None or fit > best_fit:
-                best, best_fit = shift, fit
-        return best
-
-    def _fit(self, cells: list[Cell], shift: int, columns: Columns | None = None) -> tuple[int, bool]:
-        """How well the cells fit the columns when displaced by `shift`: numbers under 分值/得分,
-        category labels under the category columns. Also whether nothing fits badly."""
-        fit, clean = 0, True
-        for cell in cells:
-            role = (columns or self.columns).role_of_cell(cell, shift)
-            if role in ("weight", "score"):
-                if blank_number(cell.text):
-                    continue  # a dash: printed blank, it fits a number column as well as any other
-                good = number_of(cell.text) is not None
-            elif role in LEVEL_ROLES:
-                good = category_like(key(cell.text))
-            elif role in TEXT_ROLES:
-                continue
-            else:
-                good = False
-            fit += (2 if role in ("weight", "score") else 1) * (1 if good else -1)
-            clean = clean and good
-        return fit, clean
-
     def _categories(self, by_role: dict[str, list[Cell]], stray: list[Cell]) -> list[_Found]:
-        """The row's category cells; a level comes from the vocabulary where the printed label decides
-        it ("效益指标" printed in the level-2 column is level 1), else from the column."""
+        """The row's category cells, at the level the alignment gave them (the vocabulary had its say
+        there); a stray cell holding an official label exactly is one too."""
         placed = [(LEVEL_ROLES[role], cell) for role in LEVEL_ROLES for cell in by_role.get(role, [])]
         placed += [(1, cell) for cell in stray if exact_category(key(cell.text)) is not None]
         placed.sort(key=lambda lc: lc[1].col)
         found = []
         for level, cell in placed:
             text = read_category(key(cell.text), level)
-            if len(placed) == 2:
-                level = 1 if cell is placed[0][1] else 2
-            elif text is not None and len(text.levels()) == 1:
-                level = next(iter(text.levels()))
             if text is not None and text.term:
                 found.append(_Found(level, text.term, cell, None, True))
             else:
@@ -210,7 +151,7 @@ class IndicatorReader:
         last.target, last.actual = tidy_measure(last.target), tidy_measure(last.actual)
         last.target_parsed, last.actual_parsed = parse_measure(last.target), parse_measure(last.actual)
 
-    def _indicator(self, values: dict[str, list[Cell]], printed: bool, blank: set[int]) -> None:
+    def _indicator(self, values: dict[str, list[Cell]], printed: bool, blank: set[int], cost: float) -> None:
         n = len(self.indicators)
         path = f"indicators[{n}]."
         text = {role: self.ledger.text(path + role, values.get(role, [])) for role in TEXT_ROLES}
@@ -224,6 +165,7 @@ class IndicatorReader:
         indicator = Indicator(level1=self.level[1].text, level2=self.level[2].text, **text, **numbers,
                               target_parsed=parse_measure(text["target"]), actual_parsed=parse_measure(text["actual"]))
         self.indicators.append(indicator)
+        self.costs.append(cost)
         self.level_cells.append({level: self.level[level].cell for level in (1, 2)})
         self.printed.append(printed)
         self.blank.append(blank)

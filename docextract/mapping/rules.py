@@ -5,7 +5,7 @@ from __future__ import annotations
 from docextract import labels
 from docextract.labels import key
 from docextract.mapping.cells import number_of
-from docextract.mapping.columns import Columns
+from docextract.mapping.columns import Columns, header_schema
 from docextract.mapping.funding import read_funding
 from docextract.mapping.goals import read_goals
 from docextract.mapping.indicators import IndicatorReader
@@ -27,9 +27,10 @@ def map_form(rows: list[Row], form_id: str, source: str, kind: SourceKind) -> Fo
     record.goal_expected, record.goal_actual = read_goals(s.goal_header, s.goals, ledger)
     columns = Columns(())
     if s.indicator_header is not None:
-        columns, named = Columns.from_header(s.indicator_header, "indicator_header")
+        columns, _ = Columns.from_header(s.indicator_header, "indicator_header")
+        schema, named = header_schema(s.indicator_header, "indicator_header")
         ledger.use(*named)
-        record.indicators = IndicatorReader(columns, ledger).read(s.indicators)
+        record.indicators = IndicatorReader(schema, ledger).read(s.indicators)
     record.total_weight, record.total_score = _total(s.total, columns, ledger)
     record.grade = _labelled_value(s.grade, "grade", ledger)
     record.provenance = ledger.provenance

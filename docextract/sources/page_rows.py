@@ -27,7 +27,7 @@ def page_rows(text: PageText, source: str) -> list[Row]:
 
     rows: list[Row] = []
 
-    def add_row(cells: list[tuple[int, int, int, list[TextLine], Box | None]]) -> None:
+    def add_row(cells: list[tuple[int, int, int, list[TextLine], Box | None]], outside: bool = False) -> None:
         r = len(rows)
         built = []
         for col, colspan, rowspan, lines, box in cells:
@@ -37,10 +37,10 @@ def page_rows(text: PageText, source: str) -> list[Row]:
                               confidence=round(fmean(confidences), 4) if confidences else None)
             built.append(Cell(id=cell_id, col=col, colspan=colspan, rowspan=rowspan,
                               text="\n".join(line.text for line in lines), prov=prov, lines=lines))
-        rows.append(Row(cells=built, page=text.page, page_break_before=r == 0 and text.page > 1))
+        rows.append(Row(cells=built, page=text.page, page_break_before=r == 0 and text.page > 1, outside=outside))
 
     for line in above:
-        add_row([(0, width, 1, [line], line.bbox)])
+        add_row([(0, width, 1, [line], line.bbox)], outside=True)
     if text.grid is not None:
         starts: dict[int, list[int]] = {}
         for i, cell in enumerate(text.grid.cells):
@@ -49,7 +49,7 @@ def page_rows(text: PageText, source: str) -> list[Row]:
             add_row([(text.grid.cells[i].col, text.grid.cells[i].colspan, text.grid.cells[i].rowspan,
                       text.cell_lines[i], text.cell_boxes[i]) for i in starts.get(r, [])])
     for line in below:
-        add_row([(0, width, 1, [line], line.bbox)])
+        add_row([(0, width, 1, [line], line.bbox)], outside=True)
     return rows
 
 

@@ -1,0 +1,162 @@
+"""A row's cells -> column roles, by one global alignment over the row: the one place where a cell's
+column is decided, for every source.
+
+The column schema is data (`Schema`): the roles a form's table prints, in the order it prints them, each
+with the place its header cell gives it (grid columns; an x-range in page points on PDF and scan pages).
+`align_row` takes a row's text cells in reading order and assigns each to a role, or to none, by dynamic
+programming over (cell, role). A cell costs how badly its content fits the role (`fit`: category
+vocabulary, target/actual grammar, plain numbers, free text) plus how far it sits from the role's place;
+a role no cell takes costs its skip price (none by default); a cell may continue the role of the cell
+before it (a value split over two cells). Empty cells are gaps, never aligned: a lost or an extra empty
+cell costs nothing. The cost of the best alignment says how well the row reads; a costly row is a
+finding, not a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from docextract.model import Cell
+
+UNPLACED = 4.0  # a cell that fits no role
+CONTINUED = 1.2  # a cell that continues the role of the cell before it, beyond its own fit
+SHIFT = 0.6  # per column the row's offset from the header changes between two neighbouring cells
+OFFSET = 0.3  # per column the row's first cell sits away from its role's place
+MAX_SHIFT = 3.0  # columns: a cell farther from its role's place costs as much as this
+X_WEIGHT = 0.5  # an offset measured by x (page points) counts this much of one by grid column
+CONTINUABLE = frozenset({"name", "target", "actual", "deviation"})
+
+
+@dataclass(frozen=True)
+class Column:
+    role: str
+    cols: tuple[int, int] | None = None  # grid columns [start, end) of the role's header cell(s)
+    xs: tuple[float, float] | None = None  # x-range in page points, where the source has boxes
+
+
+@dataclass(frozen=True)
+class Schema:
+    columns: tuple[Column, ...]  # left to right as printed
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(c.role for c in self.columns)
+
+    def offset(self, cell: Cell, k: int) -> float | None:
+        """How far the cell sits from role k's place, signed, in columns: 0 inside it. By x in page points
+        where the cell and the schema have them (pages of one form keep their columns' places within a
+        column width), else by grid column; None where the role has no place."""
+        column = self.columns[k]
+        if column.xs is not None and cell.prov.bbox is not None:
+            x0, _, x1, _ = cell.prov.bbox
+            lo, hi = column.xs
+            centre = (x0 + x1) / 2
+            if lo <= centre < hi:
+                return 0.0
+            # pages of one form may draw their columns a little wider or narrower: half weight
+            return X_WEIGHT * ((centre - hi) / (hi - lo) + 0.5 if centre >= hi else (centre - lo) / (hi - lo) - 0.5)
+        if column.cols is not None:
+            start, end = column.cols
+            if cell.col < end and cell.col_end > start:
+                return 0.0
+            return float(cell.col - end + 1) if cell.col >= end else float(cell.col_end - 1 - start)
+        return None
+
+    def with_roles(self, roles: tuple[str, ...]) -> Schema:
+        """The schema for these roles, in this order: known places kept, the others without a place."""
+        known = {c.role: c for c in self.columns}
+        return Schema(tuple(known.get(role, Column(role)) for role in roles))
+
+
+@dataclass(frozen=True)
+class Aligned:
+    roles: dict[str, str | None]  # cell id -> role (None: unplaced)
+    cost: float
+    cell_costs: dict[str, float]  # cell id -> what the cell added to the cost (its fit and place)
+
+    def cells_of(self, cells: list[Cell]) -> dict[str, list[Cell]]:
+        """role -> its cells in reading order."""
+        out: dict[str, list[Cell]] = {}
+        for cell in cells:
+            role = self.roles.get(cell.id)
+            if role is not None:
+                out.setdefault(role, []).append(cell)
+        return out
+
+
+def align_row(cells: list[Cell], schema: Schema, fit: Callable[[Cell, str], float]) -> Aligned:
+    """The cheapest assignment of the text cells (in reading order) to the schema's roles, in order.
+
+    `fit(cell, role) -> float` is the content cost of a cell under a role. A cell's place is its offset
+    from its role's header column; what costs is a change of that offset from one placed cell to the
+    next (a lost or an extra empty cell moves every later cell alike: one change), and the first placed
+    cell's offset, a little."""
+    roles = schema.roles
+    n, m = len(cells), len(roles)
+    inf = float("inf")
+    fits = [[fit(c, r) for r in roles] for c in cells]
+    offsets = [[schema.offset(c, k) for k in range(m)] for c in cells]
+    # best[i][j]: cells[:i+1] aligned, cell i placed at role j (the last placed so far)
+    best = [[inf] * m for _ in range(n)]
+    came: dict[tuple[int, int], tuple[int, int] | None] = {}
+    for i in range(n):
+        for j in range(m):
+            here = fits[i][j]
+            start = UNPLACED * i + OFFSET * _size(offsets[i][j])
+            options: list[tuple[float, tuple[int, int] | None]] = [(start, None)]
+            for pi in range(max(0, i - 2), i):  # at most one cell left unplaced between two placed ones
+                between = UNPLACED * (i - pi - 1)
+                for pj in range(j + (pi == i - 1 and roles[j] in CONTINUABLE)):
+                    if best[pi][pj] < inf:
+                        extra = CONTINUED if pj == j else 0.0
+                        change = SHIFT * _size(_difference(offsets[i][j], offsets[pi][pj]))
+                        options.append((best[pi][pj] + between + extra + change, (pi, pj)))
+            value, previous = min(options, key=lambda o: o[0])
+            best[i][j] = here + value
+            came[i, j] = previous
+    end = min(((best[i][j] + UNPLACED * (n - 1 - i), (i, j)) for i in range(n) for j in range(m)),
+              default=(UNPLACED * n, None), key=lambda o: o[0])
+    total, at = end
+    assigned: dict[str, str | None] = {c.id: None for c in cells}
+    cell_costs = {c.id: UNPLACED for c in cells}
+    while at is not None:
+        i, j = at
+        assigned[cells[i].id] = roles[j]
+        previous = came[at]
+        cell_costs[cells[i].id] = round(best[i][j] - (best[previous[0]][previous[1]] if previous else 0.0)
+                                        - UNPLACED * ((i - previous[0] - 1) if previous else i), 3)
+        at = previous
+    return Aligned(assigned, round(total, 3), cell_costs)
+
+
+def _size(offset: float | None) -> float:
+    return 0.0 if offset is None else min(MAX_SHIFT, abs(offset))
+
+
+def _difference(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def gap_roles(cells: list[Cell], aligned: Aligned, schema: Schema) -> dict[str, str]:
+    """Cell id -> role for the row's empty cells: the roles the alignment left between the text cells
+    around each run of empty cells, given to the run's cells from the right (a run left of the first
+    text cell misses the cells merged down from above on its left)."""
+    roles = schema.roles
+    index = {role: n for n, role in enumerate(roles)}
+    out: dict[str, str] = {}
+    run: list[Cell] = []
+    before = -1
+    for cell in [*cells, None]:
+        role = aligned.roles.get(cell.id) if cell is not None else None
+        if cell is not None and not cell.text.strip():
+            run.append(cell)
+            continue
+        if cell is None or role is not None:
+            after = index[role] if cell is not None else len(roles)
+            free = roles[before + 1:after]
+            for empty, free_role in zip(reversed(run), reversed(free)):
+                out[empty.id] = free_role
+            before = after if cell is not None else before
+        run = []
+    return out
