@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Request, Security, UploadFile
 from fastapi.security import HTTPBearer
 
+from docextract.review.correct import correct_form
 from docextract.review.fields import FieldError
 from docextract.service.documents import (document_error, manifest_entry, save_result, stored_form, stored_forms)
 from docextract.service.errors import ApiError, ErrorBody
@@ -17,7 +18,7 @@ from docextract.service.schemas import (CorrectionRequest, ExtractResponse, JobD
 from docextract.service.settings import ServiceSettings
 from docextract.service.uploads import receive_upload
 from docextract.store import add_sources, open_store
-from docextract.store.corrections import FormNotFoundError, correct_form, mark_reviewed
+from docextract.store.corrections import FormNotFoundError, mark_reviewed
 from docextract.store.forms import parse_form_id
 from docextract.store.jobs import QueuedDocument, create_job, load_job
 
