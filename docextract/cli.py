@@ -242,7 +242,7 @@ def serve(
     """Serve the HTTP API (/docs) and the review page (/review/). The key is $DOCEXTRACT_API_KEY."""
     import uvicorn
 
-    from docextract.batch.executors.local_pool import usable_cores
+    from docextract.batch.executors.local_pool import default_workers
     from docextract.service import ServiceSettings, create_app
     from docextract.service.settings import ServiceConfigError, api_key_from_env
 
@@ -251,7 +251,7 @@ def serve(
     except ServiceConfigError as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
-    cores = workers or usable_cores()
+    cores = workers or default_workers()
     settings = ServiceSettings(data=data, api_key=api_key, max_upload_bytes=int(max_upload_mb * 1024 * 1024),
                                max_pages=max_pages, max_extract_pages=max_extract_pages, extract_workers=cores,
                                job_workers=cores, time_limit=time_limit, inputs=tuple(inputs or ()))
