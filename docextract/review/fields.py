@@ -59,7 +59,7 @@ def coerce(record: FormRecord, path: str, value: Any) -> float | int | str | Non
     kind = field_kind(path)
     if isinstance(value, bool) or not isinstance(value, str | int | float | None):
         raise FieldError(f"{path}: expected text, a number or null")
-    if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+    if isinstance(value, str) and len(value := value.strip()) > MAX_TEXT_CHARS:
         raise FieldError(f"{path}: {len(value):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
     if kind == "text":
         text = None if value is None else str(value).strip()
