@@ -98,7 +98,8 @@ def test_a_browser_signs_in_and_its_cookie_only_reads_and_sends_json(server):
 
 
 def test_wrong_keys_and_sign_ins_lock_the_client_out(tmp_path):
-    with LocalServer(tmp_path / "data", ["--workers", "1", "--max-auth-failures", "3", "--auth-lockout", "600"]) as guarded:
+    limits = ["--workers", "1", "--max-auth-failures", "3", "--auth-lockout", "600"]
+    with LocalServer(tmp_path / "data", limits) as guarded:
         def from_address(address: str) -> httpx.Client:
             return httpx.Client(base_url=guarded.url, transport=httpx.HTTPTransport(local_address=address), timeout=60)
 
@@ -238,8 +239,8 @@ def test_a_part_too_many_or_of_another_name_is_refused(server):
     refused(call(server, "POST", "/v1/extract", content=seed, headers={"Content-Type": "text/plain"}),
             415, "unsupported_media_type")
     cut = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n' + seed  # no closing
-    refused(call(server, "POST", "/v1/extract", content=cut, headers={"Content-Type": "multipart/form-data; boundary=b"}),
-            400, "bad_request")
+    multipart = {"Content-Type": "multipart/form-data; boundary=b"}
+    refused(call(server, "POST", "/v1/extract", content=cut, headers=multipart), 400, "bad_request")
     assert not list((server.data / "uploads").glob(".partial-*"))
 
 

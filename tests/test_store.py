@@ -176,8 +176,9 @@ def test_a_correction_is_stored_beside_the_extracted_value_within_its_limits(tmp
     conn = open_store(tmp_path)
     save_document(conn, "c" * 64, 1, ["001.txt"], DocumentResult(source="001.txt", forms=gold_records))
     extracted = gold_records[0].project_name
+    rows = len(gold_records[0].indicators)
     for changes, problem in [({"project_name": "长" * (MAX_TEXT_CHARS + 1)}, "characters, more than the limit"),
-                             ({"indicators[99].score": 1}, f"the form has {len(gold_records[0].indicators)} indicator"),
+                             ({"indicators[99].score": 1}, f"the form has {rows} indicator rows"),
                              ({"findings": []}, "is not an editable field"), ({"funding..total": 1}, "not a field path"),
                              ({"total_score": "abc"}, "is not a number"), ({"year": 1066}, "is not a year")]:
         with pytest.raises(FieldError, match=problem):

@@ -16,7 +16,8 @@ from typing import Any
 from docextract.model import Finding, FormRecord, Provenance
 from docextract.model import FUNDING_COLUMNS, FUNDING_ROWS
 from docextract.repair.paths import get_value
-from docextract.review.fields import GOAL_FIELDS, HEADER_FIELDS, INDICATOR_FIELDS, TOTAL_FIELDS, editable_paths, field_kind
+from docextract.review.fields import (GOAL_FIELDS, HEADER_FIELDS, INDICATOR_FIELDS, TOTAL_FIELDS, editable_paths,
+                                     field_kind)
 from docextract.review.labels import FUNDING_COLUMN_LABELS, FUNDING_ROW_LABELS, INDICATOR_COLUMN_LABELS, field_label
 from docextract.review.pages import is_paged, page_sizes, text_lines
 from docextract.store.corrections import corrected_forms, form_corrections, review_marks, reviewed_at

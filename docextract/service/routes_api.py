@@ -48,7 +48,8 @@ Received = list[ReceivedFile]
 
 
 def _received(part: str, most: Callable[[ServiceSettings], int]) -> Callable[[Request], AsyncIterator[Received]]:
-    """A dependency: the request's `part` parts, at most `most(settings)` of them, read before the route runs."""
+    """A dependency: the request's `part` parts, at most `most(settings)` of them, read before the route runs;
+    once it has run, the retention sweep is told that files were added (after the job that needs them)."""
     async def received(request: Request) -> AsyncIterator[Received]:
         settings = settings_of(request)
         files = await receive_files(request, part, most(settings), settings.max_upload_bytes, settings.uploads)
@@ -56,6 +57,7 @@ def _received(part: str, most: Callable[[ServiceSettings], int]) -> Callable[[Re
             yield files
         finally:
             discard(files)  # those the route did not keep
+            request.app.state.retention.notify()
     return received
 
 
@@ -69,7 +71,6 @@ def extract(request: Request, settings: Settings,
     bytes) is answered from the store, with any reviewers' corrections. A document that cannot be read is a 422
     naming the reason."""
     upload = keep_upload(received[0], settings.max_extract_pages)
-    request.app.state.retention.notify()
     with database(request) as conn:
         if manifest_entry(conn, upload.sha256) == "done":
             add_sources(conn, [(upload.name, upload.sha256)])
@@ -90,7 +91,6 @@ def post_job(request: Request, settings: Settings,
     refuses the job, and a file over the size limit, or one more than `max_files`, refuses it as soon as it
     arrives. The job survives a server restart; poll GET /v1/jobs/{job_id}."""
     uploads = [keep_upload(received, settings.max_pages) for received in files]
-    request.app.state.retention.notify()
     with database(request) as conn:
         job_id = create_job(conn, [QueuedDocument(u.sha256, u.name, u.size, u.pages) for u in uploads])
         request.app.state.job_worker.notify()

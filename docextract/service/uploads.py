@@ -16,6 +16,7 @@ from docextract.service.errors import ApiError
 from docextract.service.multipart import ReceivedFile
 from docextract.sources.sniff import InputKind, sniff
 
+
 @dataclass(frozen=True)
 class Upload:
     sha256: str
