@@ -238,11 +238,26 @@ def serve(
     max_pages: Annotated[int, typer.Option(min=1, help="Most pages of a job's document.")] = 200,
     max_extract_pages: Annotated[int, typer.Option(min=1, help="Most pages for POST /v1/extract.")] = 10,
     time_limit: Annotated[float, typer.Option(help="Seconds per job document before it fails.")] = 600,
+    max_json_kb: Annotated[float, typer.Option(min=1, help="Largest JSON request body (corrections), in KB.")] = 1024,
+    max_auth_failures: Annotated[int, typer.Option(min=1, help="Wrong keys (API key or review sign-in) from one "
+                                                   "client address within --auth-lockout seconds that lock it out "
+                                                   "for as long (429).")] = 10,
+    auth_lockout: Annotated[float, typer.Option(min=1, help="Seconds of a lock-out.")] = 300,
+    keep_days: Annotated[float, typer.Option(min=0, help="Uploads and page images older than this are deleted "
+                                             "(0: no age limit).")] = 30,
+    keep_mb: Annotated[float, typer.Option(min=0, help="Uploads and page images past this total are deleted, oldest "
+                                           "first (0: no size limit).")] = 10240,
+    review_max_mpx: Annotated[float, typer.Option(min=0.1, help="Largest review page image in megapixels; a larger "
+                                                  "page is rendered at a lower dpi.")] = 16,
 ) -> None:
-    """Serve the HTTP API (/docs) and the review page (/review/). The key is $DOCEXTRACT_API_KEY."""
+    """Serve the HTTP API (/docs) and the review page (/review/). The key is $DOCEXTRACT_API_KEY.
+
+    Records stay; uploads and page images go (--keep-days, --keep-mb) unless a queued job needs them.
+
+    Lock-outs are counted per client address, in this process."""
     import uvicorn
 
-    from docextract.batch.executors.local_pool import usable_cores
+    from docextract.batch.executors.local_pool import default_workers
     from docextract.service import ServiceSettings, create_app
     from docextract.service.settings import ServiceConfigError, api_key_from_env
 
@@ -251,10 +266,13 @@ def serve(
     except ServiceConfigError as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
-    cores = workers or usable_cores()
+    cores = workers or default_workers()
     settings = ServiceSettings(data=data, api_key=api_key, max_upload_bytes=int(max_upload_mb * 1024 * 1024),
                                max_pages=max_pages, max_extract_pages=max_extract_pages, extract_workers=cores,
-                               job_workers=cores, time_limit=time_limit, inputs=tuple(inputs or ()))
+                               job_workers=cores, time_limit=time_limit, inputs=tuple(inputs or ()),
+                               max_json_bytes=int(max_json_kb * 1024), max_auth_failures=max_auth_failures,
+                               auth_lockout=auth_lockout, keep_days=keep_days, keep_bytes=int(keep_mb * 1024 * 1024),
+                               review_max_pixels=int(review_max_mpx * 1_000_000))
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

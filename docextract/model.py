@@ -8,6 +8,7 @@ fields are exactly those of `form-schema.md`; everything else is an optional add
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -237,6 +238,12 @@ class FormRecord(BaseModel):
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]
+
+
+def record_id(source: str, form_number: int) -> str:
+    """A record's `id` (form-schema.md): the first three characters of the file's name without its extension,
+    and the form's 1-based number in the document, two digits: `000_d6fb….txt`, form 1 -> `000-01`."""
+    return f"{PurePath(source).stem[:3]}-{form_number:02d}"
 
 
 def shown_path(path: str) -> str:

@@ -1,5 +1,7 @@
 """Service latency under load, printed (never asserted): POST /v1/extract of small text exports over loopback,
-N requests, C at a time, against a server this script starts on 127.0.0.1 with a fresh data folder.
+N requests, C at a time, against a server this script starts on 127.0.0.1 with a fresh data folder; then what
+the abuse limits cost an abuser: how many of 300 wrong keys are answered before the lock-out, and how many bytes
+a job declared as 3 × 200 MB sends before it is refused.
 
     .venv/bin/python eval/bench_service.py [--requests 200] [--concurrency 4] [--workers 2]
 
@@ -12,9 +14,11 @@ extraction in a worker process, the database write, the JSON answer. The tests u
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import re
 import secrets
+import select
 import socket
 import statistics
 import subprocess
@@ -139,6 +143,39 @@ def run_load(url: str, headers: dict[str, str], documents: list[tuple[str, bytes
     return report
 
 
+def wrong_keys(url: str, count: int) -> dict[int, int]:
+    """`count` requests with a wrong key, one after another: status -> how many."""
+    statuses: dict[int, int] = {}
+    with httpx.Client(timeout=30) as client:
+        for _ in range(count):
+            status = client.get(f"{url}/v1/jobs/probe", headers={"Authorization": "Bearer " + "x" * 32}).status_code
+            statuses[status] = statuses.get(status, 0) + 1
+    return statuses
+
+
+def oversized_job(url: str, key: str, files: int = 3, file_bytes: int = 200 * 1024 * 1024) -> tuple[int, int]:
+    """A job of `files` files of `file_bytes` declared and sent until the server answers: (status, bytes sent).
+    The bytes sent bound those the server received (some may still be in the sockets' buffers)."""
+    host, port = url.removeprefix("http://").split(":")
+    boundary = "probe"
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n\r\n'.encode()
+    declared = files * (len(head) + file_bytes + 2) + len(f"--{boundary}--\r\n")
+    chunk, sent = b"x" * 65536, 0
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(f"POST /v1/jobs HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {key}\r\nContent-Type: "
+                     f"multipart/form-data; boundary={boundary}\r\nContent-Length: {declared}\r\n\r\n".encode())
+        sock.sendall(head)
+        while sent < file_bytes and not select.select([sock], [], [], 0)[0]:
+            try:
+                sock.sendall(chunk)
+            except OSError:  # the server closed the connection after answering
+                break
+            sent += len(chunk)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, sent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
@@ -159,6 +196,13 @@ def main() -> None:
               f"max {max(report.latencies) * 1000:.0f} ms")
     for error in report.errors[:10]:
         print(f"  error {error}")
+    with tempfile.TemporaryDirectory(prefix="bench-service-") as folder, \
+            LocalServer(Path(folder) / "data", ["--workers", "1"]) as server:
+        status, sent = oversized_job(server.url, server.key)
+        statuses = wrong_keys(server.url, 300)  # last: it locks this address out
+    print("abuse limits (defaults: 10 wrong keys per 300 s, 20 MB a file)")
+    print("  300 wrong keys from one address: " + ", ".join(f"{n} answered {s}" for s, n in sorted(statuses.items())))
+    print(f"  a job declared as 3 x 200 MB: answered {status} after {sent / 1024 / 1024:.1f} MB sent")
 
 
 if __name__ == "__main__":

@@ -9,14 +9,17 @@ form there (how docs/review.png is made).
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
+import struct
 import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
 
 import httpx
+import pymupdf
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -135,6 +138,29 @@ def test_a_batch_source_is_shown_only_from_inside_the_inputs_and_with_its_conten
         assert SourceFiles(None, [inputs]).find(conn, sha256) is None
         save_document(conn, sha256, len(content), ["002.txt"], DocumentResult(source="002.txt", kind="text"))
         assert SourceFiles(None, [inputs]).find(conn, sha256) == (inputs / "002.txt").resolve()
+
+
+def test_a_page_image_is_capped_in_pixels(flagged_pdf, tmp_path):
+    """A page 10000 points square would be 13889² pixels at 100 dpi: it is rendered at the dpi that fits the cap."""
+    pdf = tmp_path / "huge-page.pdf"
+    with pymupdf.open(flagged_pdf) as doc:
+        doc.new_page(width=10_000, height=10_000).insert_text((100, 100), "附件 2", fontname="china-s", fontsize=40)
+        doc.save(pdf)
+    with LocalServer(tmp_path / "data", ["--workers", "1", "--review-max-mpx", "4"]) as capped:
+        response = httpx.post(f"{capped.url}/v1/extract", files={"file": (pdf.name, pdf.read_bytes())},
+                              headers=capped.headers, timeout=120)
+        assert response.status_code == 200, response.text
+        sha256 = response.json()["forms"][0]["form_id"].rpartition("-")[0]
+        sizes = []
+        for number in (1, 2):
+            image = httpx.get(f"{capped.url}/review/pages/{sha256}/{number}.png", headers=capped.headers, timeout=120)
+            assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+            sizes.append(struct.unpack(">II", image.content[16:24]))  # the IHDR chunk: width, height
+    with pymupdf.open(flagged_pdf) as doc:
+        first = doc[0].rect
+    assert sizes[0] == (math.ceil(first.width * 100 / 72), math.ceil(first.height * 100 / 72))  # 100 dpi, as asked
+    (width, height) = sizes[1]
+    assert width == height and 0.99 * 4_000_000 <= width * height <= 4_000_000
 
 
 def test_the_static_copy_collects_corrections_for_the_database(server, page, tmp_path):

@@ -5,8 +5,12 @@ gets no errors."""
 
 from __future__ import annotations
 
+import hashlib
+import http.client
 import json
+import os
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
+from docextract.review.fields import MAX_TEXT_CHARS
+from docextract.service.lockout import AuthLockout
 from docextract.store import open_store
+from docextract.store.jobs import QueuedDocument, create_job
 from docextract.store.schema import DATABASE_NAME, DDL, SCHEMA_VERSION
 from eval.bench_service import LocalServer, distinct_documents, run_load
 
@@ -30,8 +37,10 @@ SEED_002 = FIXTURES / "seeds" / "002_01ee96ef31214bdb.txt"
 SEED_000 = FIXTURES / "seeds" / "000_d6fb5927a796c3d2.txt"
 SEED_001 = FIXTURES / "seeds" / "001_c641418311814509.txt"
 SAMPLE_PDF = FIXTURES / "samples" / "sample.digital.pdf"  # 4 pages, 3 forms
-# small limits, so that refusals are cheap to provoke: 1 MB per file, 2 pages for /v1/extract
-LIMITS = ["--workers", "1", "--max-upload-mb", "1", "--max-extract-pages", "2"]
+CORRUPT = b"%PDF-1.7\n" + bytes(range(256)) * 8
+# small limits, so that refusals are cheap to provoke: 1 MB per file, 2 pages for /v1/extract; and wrong keys are
+# sent on purpose (here and by schemathesis), so this server's lock-out is far away (tested on a server of its own)
+LIMITS = ["--workers", "1", "--max-upload-mb", "1", "--max-extract-pages", "2", "--max-auth-failures", "1000"]
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +97,64 @@ def test_a_browser_signs_in_and_its_cookie_only_reads_and_sends_json(server):
         refused(upload, 401, "unauthorized")  # a form post from another site would look like this
 
 
+def test_wrong_keys_and_sign_ins_lock_the_client_out(tmp_path):
+    limits = ["--workers", "1", "--max-auth-failures", "3", "--auth-lockout", "600"]
+    with LocalServer(tmp_path / "data", limits) as guarded:
+        def from_address(address: str) -> httpx.Client:
+            return httpx.Client(base_url=guarded.url, transport=httpx.HTTPTransport(local_address=address), timeout=60)
+
+        wrong = {"Authorization": "Bearer " + "x" * 32}
+        with from_address("127.0.0.2") as other:  # a client that gets its key right in between keeps no count
+            for _ in range(2):
+                refused(other.get("/v1/jobs/nope", headers=wrong), 401, "unauthorized")
+            assert other.get("/v1/jobs/nope", headers=guarded.headers).status_code == 404
+        with from_address("127.0.0.1") as guesser:
+            for _ in range(5):  # no key at all is no guess
+                assert "Bearer" in refused(guesser.get("/v1/jobs/nope"), 401, "unauthorized")
+            for _ in range(2):
+                refused(guesser.get("/v1/jobs/nope", headers=wrong), 401, "unauthorized")
+            assert guesser.post("/review/login", data={"key": "wrong" * 5}).status_code == 401  # the third
+            for attempt in (lambda: guesser.get("/v1/jobs/nope", headers=guarded.headers),  # even the right key
+                            lambda: guesser.post("/review/login", data={"key": guarded.key}),
+                            lambda: guesser.get("/v1/jobs/nope", headers=wrong)):
+                response = attempt()
+                assert "try again in" in refused(response, 429, "locked_out")
+                assert 590 <= int(response.headers["retry-after"]) <= 600
+            assert guesser.get("/healthz").status_code == 200
+        with from_address("127.0.0.2") as other:  # counted per client address
+            assert other.get("/v1/jobs/nope", headers=guarded.headers).status_code == 404
+            refused(other.get("/v1/jobs/nope", headers=wrong), 401, "unauthorized")
+
+
+def test_a_lockout_ends_and_the_oldest_clients_are_forgotten():
+    now = [1000.0]
+    lockout = AuthLockout(max_failures=3, lockout=60, max_clients=2, clock=lambda: now[0])
+    for _ in range(2):
+        lockout.failed("a")
+    now[0] += 61  # failures older than the lock-out period no longer count
+    lockout.failed("a")
+    assert lockout.retry_after("a") == 0
+    lockout.failed("a"), lockout.failed("a")
+    assert lockout.retry_after("a") == 60
+    now[0] += 59.5
+    assert lockout.retry_after("a") == 1
+    lockout.succeeded("a")  # a right key does not lift a lock-out
+    now[0] += 0.5
+    assert lockout.retry_after("a") == 0
+    for client in ("b", "c", "d"):
+        for _ in range(3):
+            lockout.failed(client)
+    assert [lockout.retry_after(client) for client in "bcd"] == [0, 60, 60]  # at most 2 followed: b forgotten
+
+
+def test_a_key_in_the_query_string_is_refused_and_kept_out_of_the_log(server):
+    response = httpx.get(f"{server.url}/v1/jobs/nope", params={"api_key": server.key, "next": "/review/"})
+    refused(response, 401, "unauthorized")
+    log = server.log.read_text(errors="replace")
+    assert '"GET /v1/jobs/nope?… HTTP/1.1" 401' in log
+    assert server.key not in log
+
+
 def test_the_openapi_document_describes_the_api(server):
     spec = call(server, "GET", "/openapi.json").json()
     assert {"/healthz", "/v1/extract", "/v1/jobs", "/v1/jobs/{job_id}", "/v1/forms/{form_id}",
@@ -123,7 +190,7 @@ def test_uploads_are_refused_with_a_reason(server):
     zip_bytes = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(200)
     assert "not a PDF" in refused(extract(server, "report.pdf", zip_bytes), 415, "unsupported_media_type")
     refused(extract(server, "empty.pdf", b""), 422, "empty_file")
-    corrupt = refused(extract(server, "corrupt.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8), 422, "unreadable_document")
+    corrupt = refused(extract(server, "corrupt.pdf", CORRUPT), 422, "unreadable_document")
     assert corrupt.startswith("corrupt.pdf: ") and "corrupt" in corrupt
     prose = "关于预算执行情况的说明\n请于月底前报送。\n".encode()
     assert "no 财政项目支出绩效自评表" in refused(extract(server, "note.txt", prose), 422, "unreadable_document")
@@ -139,6 +206,42 @@ def test_a_body_over_the_limit_is_cut_off_even_without_a_length(server):
     response = call(server, "POST", "/v1/extract", content=endless(),
                     headers={"Content-Type": "multipart/form-data; boundary=b"})
     refused(response, 413, "too_large")
+
+
+def test_an_oversized_job_is_refused_within_one_parts_limit(server):
+    """Three files of 1.5 MB declared (well within a job's 50 files), and only the first part sent, a little past
+    the 1 MB limit of a file: the answer comes while the rest is unsent, and nothing is kept."""
+    boundary = "3jobs"
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n\r\n'.encode()
+    declared = 3 * (len(head) + 1_500_000 + 2) + len(f"--{boundary}--\r\n")
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(f"POST /v1/jobs HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {server.key}\r\n"
+                     f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                     f"Content-Length: {declared}\r\n\r\n".encode())
+        sock.sendall(head + b"x" * (1_048_576 + 65_536))
+        response = http.client.HTTPResponse(sock)
+        response.begin()  # a server that read the whole body first would time out here
+        assert response.status == 413
+        assert json.loads(response.read()) == {
+            "error": "too_large", "reason": "big.txt: more than the upload limit of 1,048,576 bytes"}
+    assert not list((server.data / "uploads").glob(".partial-*"))
+
+
+def test_a_part_too_many_or_of_another_name_is_refused(server):
+    seed = SEED_001.read_bytes()
+    two = call(server, "POST", "/v1/extract", files=[("file", ("a.txt", seed)), ("file", ("b.txt", seed))])
+    assert refused(two, 413, "too_many_files") == "more than 1 'file' part in one request"
+    many = call(server, "POST", "/v1/jobs", files=[("files", (f"{n}.txt", seed)) for n in range(51)])
+    assert refused(many, 413, "too_many_files") == "more than 50 'files' parts in one request"
+    other = call(server, "POST", "/v1/extract", files={"document": ("a.txt", seed)})
+    assert "'document'" in refused(other, 422, "invalid_request")
+    refused(call(server, "POST", "/v1/extract", content=seed, headers={"Content-Type": "text/plain"}),
+            415, "unsupported_media_type")
+    cut = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n' + seed  # no closing
+    multipart = {"Content-Type": "multipart/form-data; boundary=b"}
+    refused(call(server, "POST", "/v1/extract", content=cut, headers=multipart), 400, "bad_request")
+    assert not list((server.data / "uploads").glob(".partial-*"))
 
 
 def test_a_client_file_name_is_never_a_path(server):
@@ -181,7 +284,7 @@ def test_a_job_survives_a_killed_server(tmp_path):
     data = tmp_path / "data"
     first = LocalServer(data, ["--workers", "1"]).start()
     files = [("files", (p.name, p.read_bytes())) for p in (SEED_000, SAMPLE_PDF, SEED_001)]
-    files.append(("files", ("corrupt.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8)))
+    files.append(("files", ("corrupt.pdf", CORRUPT)))
     posted = call(first, "POST", "/v1/jobs", files=files)
     first.kill()  # SIGKILL right after the answer: the worker had no time to finish
     assert posted.status_code == 202, posted.text
@@ -253,6 +356,67 @@ def test_a_correction_is_kept_rechecked_exported_and_becomes_gold(server, tmp_pa
         "level1", "level2", "name", "target", "actual", "weight", "score", "deviation"}
     evaluated = subprocess.run([*docextract, "eval", str(gold), str(SEED_002)], capture_output=True, text=True)
     assert evaluated.returncode == 0, evaluated.stderr
+
+
+def test_json_bodies_and_correction_values_have_limits(server):
+    form_id = extract(server, SEED_001.name, SEED_001.read_bytes()).json()["forms"][0]["form_id"]
+    path = f"/v1/forms/{form_id}/corrections"
+    huge = {"corrections": [{"field": "goal_actual", "value": "长" * 2_000_000}]}  # 6 MB of UTF-8
+    assert refused(call(server, "POST", path, json=huge), 413, "too_large") == (
+        "the request is over the limit of 1,048,576 bytes")
+    long = {"corrections": [{"field": "goal_actual", "value": "长" * (MAX_TEXT_CHARS + 1)}]}
+    assert "at most 5000 characters" in refused(call(server, "POST", path, json=long), 422, "invalid_request")
+    assert call(server, "GET", f"/v1/forms/{form_id}").json()["corrections"] == []
+    longest = {"corrections": [{"field": "goal_actual", "value": "长" * MAX_TEXT_CHARS}]}
+    stored = call(server, "POST", path, json=longest).json()
+    assert stored["goal_actual"] == "长" * MAX_TEXT_CHARS and len(stored["corrections"]) == 1
+
+
+# ---------------------------------------------------------------- retention
+
+
+def age(path: Path, days: float) -> None:
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
+def test_retention_deletes_old_and_unreadable_uploads_but_not_what_a_job_needs(tmp_path):
+    data, uploads = tmp_path / "data", tmp_path / "data" / "uploads"
+    sample, seed_001, seed_002 = (hashlib.sha256(p.read_bytes()).hexdigest() for p in (SAMPLE_PDF, SEED_001, SEED_002))
+    with LocalServer(data, ["--workers", "1"]) as first:
+        for path in (SAMPLE_PDF, SEED_001):
+            assert extract(first, path.name, path.read_bytes()).status_code == 200
+        refused(extract(first, "corrupt.pdf", CORRUPT), 422, "unreadable_document")
+        assert call(first, "GET", f"/review/pages/{sample}/1.png").status_code == 200
+        form_001 = extract(first, SEED_001.name, SEED_001.read_bytes()).json()["forms"][0]["form_id"]
+    corrupt = hashlib.sha256(CORRUPT).hexdigest()
+    assert {p.name for p in uploads.iterdir()} == {sample, seed_001, corrupt}
+    age(uploads / sample, 40)
+    age(next((data / "review-pages").iterdir()), 40)
+    age(uploads / corrupt, 2 / 24)  # unreadable, two hours ago
+    (uploads / ".partial-dead").write_bytes(b"half an upload")
+    age(uploads / ".partial-dead", 2 / 24)  # a server died while receiving it
+    (uploads / seed_002).write_bytes(SEED_002.read_bytes())  # queued while no server ran, 40 days ago
+    age(uploads / seed_002, 40)
+    with closing(open_store(data)) as conn:
+        job_id = create_job(conn, [QueuedDocument(seed_002, SEED_002.name, SEED_002.stat().st_size, 1)])
+
+    with LocalServer(data, ["--workers", "1"]) as second:  # keeps 30 days by default; sweeps before it answers
+        assert {p.name for p in uploads.iterdir()} == {seed_001, seed_002}
+        assert not list((data / "review-pages").iterdir())
+        deadline = time.monotonic() + 120
+        while (job := call(second, "GET", f"/v1/jobs/{job_id}").json())["status"] != "done":
+            assert time.monotonic() < deadline, job
+            time.sleep(0.5)
+        assert [(d["status"], len(d["forms"])) for d in job["documents"]] == [("done", 10)]
+        assert call(second, "GET", f"/review/pages/{sample}/1.png").status_code == 404  # its upload is gone
+
+    age(uploads / seed_001, 2)
+    age(uploads / seed_002, 1)
+    room = (uploads / seed_002).stat().st_size + 100
+    with LocalServer(data, ["--workers", "1", "--keep-days", "0", "--keep-mb", repr(room / 1024 / 1024)]) as third:
+        assert {p.name for p in uploads.iterdir()} == {seed_002}  # the oldest went first, to fit
+        assert call(third, "GET", f"/v1/forms/{form_001}").status_code == 200  # records stay
 
 
 # ---------------------------------------------------------------- the contract and load

@@ -1,17 +1,25 @@
-"""The batch database on a real SQLite file: one transaction per document, stable exports that open in Excel."""
+"""The batch database on a real SQLite file: one transaction per document, stable exports that open in Excel,
+reviewers' corrections stored beside what was extracted."""
 
+import ast
 import csv
 import json
 import sqlite3
+from pathlib import Path
 
 import openpyxl
 import pytest
 
+import docextract.store
 from docextract.model import DocumentError, DocumentResult, Finding, FormRecord, Provenance
 from docextract.output import record_json
+from docextract.review.correct import correct_form
+from docextract.review.fields import MAX_TEXT_CHARS, FieldError
 from docextract.store import StoreError, manifest_status, open_store, save_document, totals, write_exports
 from docextract.store import write as store_write
+from docextract.store.corrections import form_corrections
 from docextract.store.exports import workbook
+from docextract.store.forms import load_form
 
 ERROR_FILL = "FFFFC7CE"
 WARNING_FILL = "FFFFEB9C"
@@ -159,3 +167,35 @@ def test_a_sheet_longer_than_excel_allows_continues_on_the_next(tmp_path, gold_r
     parts = [name for name in book.sheetnames if name.startswith("indicators")]
     assert sum(book[name].max_row - 1 for name in parts) == sum(len(r.indicators) for r in gold_records)
     assert all(book[name]["A1"].value == "source" for name in parts)
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def test_a_correction_is_stored_beside_the_extracted_value_within_its_limits(tmp_path, gold_records):
+    conn = open_store(tmp_path)
+    save_document(conn, "c" * 64, 1, ["001.txt"], DocumentResult(source="001.txt", forms=gold_records))
+    extracted = gold_records[0].project_name
+    rows = len(gold_records[0].indicators)
+    for changes, problem in [({"project_name": "长" * (MAX_TEXT_CHARS + 1)}, "characters, more than the limit"),
+                             ({"indicators[99].score": 1}, f"the form has {rows} indicator rows"),
+                             ({"findings": []}, "is not an editable field"), ({"funding..total": 1}, "not a field path"),
+                             ({"total_score": "abc"}, "is not a number"), ({"year": 1066}, "is not a year")]:
+        with pytest.raises(FieldError, match=problem):
+            correct_form(conn, "c" * 64, 1, changes)
+    assert conn.execute("SELECT count(*) FROM corrections").fetchone()[0] == 0  # each refusal stored nothing
+    longest = "长" * MAX_TEXT_CHARS
+    record = correct_form(conn, "c" * 64, 1, {"project_name": f"  {longest} ", "total_score": "88.5"}, "li")
+    assert record.project_name == longest and record.total_score == 88.5
+    assert load_form(conn, "c" * 64, 1) == record
+    assert [(c.field, c.extracted, c.corrected, c.reviewer) for c in form_corrections(conn, "c" * 64, 1)] == [
+        ("project_name", extracted, longest, "li"), ("total_score", gold_records[0].total_score, 88.5, "li")]
+    assert {r.field for r in record.repairs} == {"project_name", "total_score"}
+
+
+def test_the_store_imports_nothing_of_the_stages_that_read_it():
+    """store/ keeps rows; review/ and service/ give them meaning and import store/, never the other way."""
+    store = Path(docextract.store.__file__).parent
+    imported = {node.module for path in store.rglob("*.py") for node in ast.walk(ast.parse(path.read_text("utf-8")))
+                if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported and not {name for name in imported if name.startswith(("docextract.review", "docextract.service"))}

@@ -15,7 +15,7 @@ from typing import Literal
 from rich.console import Console
 
 from docextract.batch.collect import collect_inputs
-from docextract.batch.executors.local_pool import run_in_pool, usable_cores
+from docextract.batch.executors.local_pool import run_in_pool
 from docextract.batch.plan import Job, Plan, plan_jobs
 from docextract.batch.progress import BatchProgress
 from docextract.model import DocumentError, DocumentResult
@@ -63,7 +63,7 @@ def _execute(jobs: list[Job], options: BatchOptions) -> Iterator[tuple[Job, Docu
 
         yield from run_on_ray(jobs, options.workers, options.time_limit, options.ray_address)
     else:
-        yield from run_in_pool(jobs, options.workers or usable_cores(), options.time_limit)
+        yield from run_in_pool(jobs, options.workers, options.time_limit)
 
 
 def named(result: DocumentResult, source: str) -> DocumentResult:

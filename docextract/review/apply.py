@@ -9,8 +9,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from docextract.review.correct import correct_form
 from docextract.review.fields import FieldError
-from docextract.store.corrections import FormNotFoundError, correct_form, mark_reviewed
+from docextract.store.corrections import FormNotFoundError, mark_reviewed
 from docextract.store.forms import parse_form_id
 
 

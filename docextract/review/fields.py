@@ -1,5 +1,6 @@
-"""The record fields a reviewer may correct, named by the field paths that findings and provenance use
-(`year`, `funding.total.executed`, `indicators[3].score`), and how a typed-in value becomes a field value.
+"""The record fields a reviewer may correct, named by the record's field paths (`year`, `funding.total.executed`,
+`indicators[3].score`: `docextract.repair.paths`, as findings, provenance and repairs name them), and how a
+typed-in value becomes a field value.
 
 Only the contract fields of `form-schema.md` are editable: the additions (parsed targets, taxonomy
 matches, findings, status) are derived from them again after a correction.
@@ -7,10 +8,10 @@ matches, findings, status) are derived from them again after a correction.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from docextract.model import FUNDING_COLUMNS, FUNDING_ROWS, INDICATOR_FIELDS, FormRecord
+from docextract.repair.paths import steps
 from docextract.values import parse_number
 
 FieldKind = Literal["text", "number", "year"]
@@ -19,10 +20,7 @@ HEADER_FIELDS = ("year", "project_name", "department", "implementing_unit", "fun
 GOAL_FIELDS = ("goal_expected", "goal_actual")
 TOTAL_FIELDS = ("total_weight", "total_score", "grade")
 NUMBER_FIELDS = frozenset({"total_weight", "total_score", "weight", "score", *FUNDING_COLUMNS})
-
-_PATH = re.compile(r"^(?:funding\.(?P<row>\w+)\.(?P<column>\w+)"
-                   r"|indicators\[(?P<index>\d+)\]\.(?P<part>\w+)"
-                   r"|(?P<top>\w+))$")
+MAX_TEXT_CHARS = 5000  # a corrected text; the longest cell of the gold records has 636 characters
 
 
 class FieldError(ValueError):
@@ -41,40 +39,28 @@ def field_kind(path: str) -> FieldKind:
     return "year" if leaf == "year" else "number" if leaf in NUMBER_FIELDS else "text"
 
 
-def _parts(record: dict, path: str) -> tuple[dict, str]:
-    """The dict holding the field and the field's key, for a path of an editable field."""
-    match = _PATH.match(path)
-    if match is None:
-        raise FieldError(f"{path!r} is not a field path")
-    if match["top"] in (*HEADER_FIELDS, *GOAL_FIELDS, *TOTAL_FIELDS):
-        return record, match["top"]
-    if match["row"] in FUNDING_ROWS and match["column"] in FUNDING_COLUMNS:
-        return record["funding"][match["row"]], match["column"]
-    if match["index"] is not None and match["part"] in INDICATOR_FIELDS:
-        index = int(match["index"])
-        if index >= len(record["indicators"]):
-            raise FieldError(f"{path}: the form has {len(record['indicators'])} indicator rows")
-        return record["indicators"][index], match["part"]
+def check_editable(record: FormRecord, path: str) -> None:
+    """FieldError unless `path` names an editable field of `record`."""
+    if path in editable_paths(record):
+        return
+    try:
+        (name, index), *rest = steps(path)
+    except ValueError:
+        raise FieldError(f"{path!r} is not a field path") from None
+    if name == "indicators" and index is not None and index >= len(record.indicators):
+        raise FieldError(f"{path}: the form has {len(record.indicators)} indicator rows")
     raise FieldError(f"{path!r} is not an editable field")
 
 
-def get_value(record: dict, path: str) -> Any:
-    """The value of an editable field of a record dict (`record_json`)."""
-    holder, key = _parts(record, path)
-    return holder[key]
-
-
-def set_value(record: dict, path: str, value: Any) -> None:
-    holder, key = _parts(record, path)
-    holder[key] = value
-
-
-def coerce(path: str, value: Any) -> float | int | str | None:
-    """A reviewer's value for the field at `path`: numbers as printed ("1,500,000.00", "97.77%") become
+def coerce(record: FormRecord, path: str, value: Any) -> float | int | str | None:
+    """A reviewer's value for the editable field at `path`: numbers as printed ("1,500,000.00", "97.77%") become
     numbers, blanks and dashes become null, text is kept as typed less surrounding spaces."""
+    check_editable(record, path)
     kind = field_kind(path)
     if isinstance(value, bool) or not isinstance(value, str | int | float | None):
         raise FieldError(f"{path}: expected text, a number or null")
+    if isinstance(value, str) and len(value := value.strip()) > MAX_TEXT_CHARS:
+        raise FieldError(f"{path}: {len(value):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
     if kind == "text":
         text = None if value is None else str(value).strip()
         return text or None

@@ -7,8 +7,7 @@ from typing import Any
 
 from docextract.checks import check_record
 from docextract.model import FormRecord, Repair
-from docextract.output import record_json
-from docextract.review.fields import get_value, set_value
+from docextract.repair.paths import get_value, with_value
 from docextract.taxonomy import align_record
 from docextract.values import parse_measure
 
@@ -20,15 +19,14 @@ def corrected_record(original: FormRecord, corrections: Mapping[str, Any], reaso
     and taxonomy alignment derived again and its checks run again. Each field that now differs from the
     extraction gets a `repairs` entry (old = extracted, new = corrected, reason from `reasons`), so the
     record itself says which values a person supplied."""
-    data = record_json(original)
+    record = original
     repairs = [repair for repair in original.repairs if not repair.reason.startswith(REVIEW_REASON)]
     for path, value in corrections.items():
-        extracted = get_value(data, path)
-        set_value(data, path, value)
+        extracted = get_value(original, path)
+        record = with_value(record, path, value)
         if value != extracted:
             repairs.append(Repair(field=path, old=extracted, new=value,
                                   reason=f"{REVIEW_REASON}{': ' + reasons[path] if reasons.get(path) else ''}"))
-    record = FormRecord.model_validate(data)
     indicators = [indicator.model_copy(update={"target_parsed": parse_measure(indicator.target),
                                                "actual_parsed": parse_measure(indicator.actual)})
                   for indicator in record.indicators]

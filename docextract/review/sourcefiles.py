@@ -18,12 +18,17 @@ class SourceFiles:
     def __init__(self, uploads: Path | None, inputs: Sequence[Path] = ()):
         self._uploads = uploads
         self._inputs = [Path(root).resolve() for root in inputs]
-        self._found: dict[str, Path | None] = {}
+        self._found: dict[str, Path] = {}
 
     def find(self, conn: sqlite3.Connection, sha256: str) -> Path | None:
-        if sha256 not in self._found:
-            self._found[sha256] = self._search(conn, sha256)
-        return self._found[sha256]
+        """The file, or None; a file found before is looked for again once it is gone (a server's retention
+        deletes old uploads), and one not found is looked for again each time (it may be uploaded since)."""
+        found = self._found.get(sha256)
+        if found is None or not found.is_file():
+            found = self._search(conn, sha256)
+            if found is not None:
+                self._found[sha256] = found
+        return found
 
     def _search(self, conn: sqlite3.Connection, sha256: str) -> Path | None:
         if self._uploads is not None and (upload := self._uploads / sha256).is_file():

@@ -15,9 +15,9 @@ from typing import Any
 
 from docextract.model import Finding, FormRecord, Provenance
 from docextract.model import FUNDING_COLUMNS, FUNDING_ROWS
-from docextract.output import record_json
+from docextract.repair.paths import get_value
 from docextract.review.fields import (GOAL_FIELDS, HEADER_FIELDS, INDICATOR_FIELDS, TOTAL_FIELDS, editable_paths,
-                                     field_kind, get_value)
+                                     field_kind)
 from docextract.review.labels import FUNDING_COLUMN_LABELS, FUNDING_ROW_LABELS, INDICATOR_COLUMN_LABELS, field_label
 from docextract.review.pages import is_paged, page_sizes, text_lines
 from docextract.store.corrections import corrected_forms, form_corrections, review_marks, reviewed_at
@@ -71,14 +71,13 @@ def form_view(conn: sqlite3.Connection, sha256: str, form_index: int, source_fil
     document = load_document(conn, sha256)
     if record is None or document is None:
         return None
-    data = record_json(record)
     corrections = {c.field: c for c in form_corrections(conn, sha256, form_index)}  # the latest of each field
     fields = {}
     for path in editable_paths(record):
         mark, messages = _marks(record.findings, path)
         correction = corrections.get(path)
         fields[path] = {
-            "label": field_label(path), "kind": field_kind(path), "value": get_value(data, path),
+            "label": field_label(path), "kind": field_kind(path), "value": get_value(record, path),
             "mark": mark, "messages": messages, "prov": _provenance(record.provenance, path),
             "correction": correction and {"extracted": correction.extracted, "reviewer": correction.reviewer,
                                           "comment": correction.comment, "created_at": correction.created_at},

@@ -13,10 +13,13 @@ from docextract import __version__
 from docextract.review.render import ASSETS
 from docextract.review.sourcefiles import SourceFiles
 from docextract.service import routes_api, routes_review
+from docextract.service.access_log import queries_hidden
 from docextract.service.auth import ApiKeyMiddleware
 from docextract.service.errors import install_error_handlers
 from docextract.service.extraction import ExtractPool
 from docextract.service.limits import BodySizeLimitMiddleware, request_limits
+from docextract.service.lockout import AuthLockout
+from docextract.service.retention import RetentionSweeper
 from docextract.service.schemas import Health
 from docextract.service.settings import ServiceSettings
 from docextract.service.worker import JobWorker
@@ -33,8 +36,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The server writes the data folder's database as a batch would: no batch may write there meanwhile.
-        with batch_lock(settings.data):
+        with batch_lock(settings.data), queries_hidden():
             open_store(settings.data).close()  # created, or brought to this schema version, once
+            app.state.retention = RetentionSweeper(settings)
+            app.state.retention.start()  # a first sweep before the server answers
             app.state.extract_pool = ExtractPool(settings.extract_workers)
             app.state.job_worker = JobWorker(settings)
             app.state.job_worker.start()
@@ -43,6 +48,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             finally:
                 app.state.job_worker.stop()
                 app.state.extract_pool.close()
+                app.state.retention.stop()
 
     app = FastAPIOffline(title="docextract", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                          static_url="/docs/assets")  # /docs and /redoc without a CDN
@@ -57,8 +63,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     def healthz() -> Health:
         return Health()
 
-    # Added last, so it runs first: the key is checked before a body is read, then the body's size.
+    app.state.auth_lockout = AuthLockout(settings.max_auth_failures, settings.auth_lockout)  # the sign-in's too
+    # Added last, so it runs first: lock-outs and the key are checked before a body is read, then its size.
     max_bytes, by_path = request_limits(settings)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_bytes, by_path=by_path)
-    app.add_middleware(ApiKeyMiddleware, api_key=settings.api_key)
+    app.add_middleware(ApiKeyMiddleware, api_key=settings.api_key, lockout=app.state.auth_lockout)
     return app

@@ -4,10 +4,9 @@ back as the API shows forms (with their corrections)."""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 from docextract.batch.runner import named
-from docextract.model import DocumentResult, FormRecord
+from docextract.model import DocumentResult, FormRecord, record_id
 from docextract.output import record_json
 from docextract.service.schemas import CorrectionOut, StoredForm
 from docextract.store import save_document
@@ -17,10 +16,9 @@ from docextract.store.forms import document_forms, form_id, load_form
 
 def labelled(result: DocumentResult, name: str) -> DocumentResult:
     """The result as if read from a file called `name` rather than from `uploads/<sha256>`: its `source`
-    and its record ids (first three characters of the name + form number, as for any file)."""
+    and its record ids, as for any file."""
     result = named(result, name)
-    prefix = Path(name).stem[:3]
-    forms = [form.model_copy(update={"id": f"{prefix}-{n:02d}"}) for n, form in enumerate(result.forms, start=1)]
+    forms = [form.model_copy(update={"id": record_id(name, n)}) for n, form in enumerate(result.forms, start=1)]
     return result.model_copy(update={"forms": forms})
 
 

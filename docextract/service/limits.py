@@ -1,6 +1,6 @@
 """Request size limits, enforced before a body is read: a declared Content-Length over the limit is refused
 at once, and a body without one (chunked) is counted as it arrives and cut off once it passes the limit.
-The per-file limit is the upload's (`uploads.py`); these bound what the multipart parser spools to disk."""
+Each file part of an upload is also held to the per-file limit as it arrives (`multipart.py`)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ FRAMING_BYTES = 64 * 1024  # a file's multipart headers and boundaries, generous
 
 
 def request_limits(settings: ServiceSettings) -> tuple[int, dict[str, int]]:
-    """The most bytes of a request body: for any route (a job's files), and for the routes that take less (one
-    file to extract; the routes that need no key, almost nothing)."""
+    """The most bytes of a request body: for any route (a JSON body), and for those that take other bodies (a
+    job's files, one file to extract; the routes that need no key, almost nothing)."""
     one_file = settings.max_upload_bytes + FRAMING_BYTES
-    return settings.max_files * one_file, {**dict.fromkeys(PUBLIC_PATHS, FRAMING_BYTES), "/v1/extract": one_file}
+    return settings.max_json_bytes, {**dict.fromkeys(PUBLIC_PATHS, FRAMING_BYTES), "/v1/extract": one_file,
+                                     "/v1/jobs": settings.max_files * one_file}
 
 
 class BodySizeLimitMiddleware:

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import closing
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Request, Security, UploadFile
+from fastapi import APIRouter, Depends, Request, Security
 from fastapi.security import HTTPBearer
 
+from docextract.review.correct import correct_form
 from docextract.review.fields import FieldError
 from docextract.service.documents import (document_error, manifest_entry, save_result, stored_form, stored_forms)
 from docextract.service.errors import ApiError, ErrorBody
+from docextract.service.multipart import ReceivedFile, discard, receive_files
 from docextract.service.schemas import (CorrectionRequest, ExtractResponse, JobDocumentOut, JobOut, JobProgress,
-                                        ReviewRequest, StoredForm)
+                                        ReviewRequest, StoredForm, multipart_body)
 from docextract.service.settings import ServiceSettings
-from docextract.service.uploads import receive_upload
+from docextract.service.uploads import keep_upload
 from docextract.store import add_sources, open_store
-from docextract.store.corrections import FormNotFoundError, correct_form, mark_reviewed
+from docextract.store.corrections import FormNotFoundError, mark_reviewed
 from docextract.store.forms import parse_form_id
 from docextract.store.jobs import QueuedDocument, create_job, load_job
 
@@ -27,7 +30,7 @@ router = APIRouter(prefix="/v1", dependencies=[Security(bearer)])
 
 
 def _errors(*statuses: int) -> dict[int | str, dict]:
-    return {status: {"model": ErrorBody} for status in (400, 401, 413, *statuses)}
+    return {status: {"model": ErrorBody} for status in (400, 401, 413, 429, *statuses)}
 
 
 def settings_of(request: Request) -> ServiceSettings:
@@ -41,16 +44,33 @@ def database(request: Request) -> closing[sqlite3.Connection]:
 
 
 Settings = Annotated[ServiceSettings, Depends(settings_of)]
+Received = list[ReceivedFile]
+
+
+def _received(part: str, most: Callable[[ServiceSettings], int]) -> Callable[[Request], AsyncIterator[Received]]:
+    """A dependency: the request's `part` parts, at most `most(settings)` of them, read before the route runs;
+    once it has run, the retention sweep is told that files were added (after the job that needs them)."""
+    async def received(request: Request) -> AsyncIterator[Received]:
+        settings = settings_of(request)
+        files = await receive_files(request, part, most(settings), settings.max_upload_bytes, settings.uploads)
+        try:
+            yield files
+        finally:
+            discard(files)  # those the route did not keep
+            request.app.state.retention.notify()
+    return received
 
 
 @router.post("/extract", response_model=ExtractResponse, responses=_errors(415, 422),
-             summary="Extract the forms of one small document and answer with them")
+             summary="Extract the forms of one small document and answer with them",
+             openapi_extra=multipart_body("file", "A PDF, an image or a text export", many=False))
 def extract(request: Request, settings: Settings,
-            file: Annotated[UploadFile, File(description="A PDF, an image or a text export")]) -> ExtractResponse:
-    """The document is read while the client waits, so it may have at most the server's `max_extract_pages`
-    pages; larger documents go to POST /v1/jobs. Content read before (same bytes) is answered from the store,
-    with any reviewers' corrections. A document that cannot be read is a 422 naming the reason."""
-    upload = receive_upload(file, settings.uploads, settings.max_upload_bytes, settings.max_extract_pages)
+            received: Annotated[Received, Depends(_received("file", lambda _: 1))]) -> ExtractResponse:
+    """One `file` part (a second is refused): the document is read while the client waits, so it may have at
+    most the server's `max_extract_pages` pages; larger documents go to POST /v1/jobs. Content read before (same
+    bytes) is answered from the store, with any reviewers' corrections. A document that cannot be read is a 422
+    naming the reason."""
+    upload = keep_upload(received[0], settings.max_extract_pages)
     with database(request) as conn:
         if manifest_entry(conn, upload.sha256) == "done":
             add_sources(conn, [(upload.name, upload.sha256)])
@@ -63,14 +83,14 @@ def extract(request: Request, settings: Settings,
 
 
 @router.post("/jobs", status_code=202, response_model=JobOut, responses=_errors(415, 422),
-             summary="Queue documents for the workers")
+             summary="Queue documents for the workers",
+             openapi_extra=multipart_body("files", "PDFs, images or text exports", many=True))
 def post_job(request: Request, settings: Settings,
-             files: Annotated[list[UploadFile], File(description="PDFs, images or text exports")]) -> JobOut:
+             files: Annotated[Received, Depends(_received("files", lambda s: s.max_files))]) -> JobOut:
     """Every file is checked (size, kind by content, page count) before the job is queued: one refused file
-    refuses the job. The job survives a server restart; poll GET /v1/jobs/{job_id}."""
-    if len(files) > settings.max_files:
-        raise ApiError(413, "too_many_files", f"{len(files)} files, more than the {settings.max_files} of a job")
-    uploads = [receive_upload(file, settings.uploads, settings.max_upload_bytes, settings.max_pages) for file in files]
+    refuses the job, and a file over the size limit, or one more than `max_files`, refuses it as soon as it
+    arrives. The job survives a server restart; poll GET /v1/jobs/{job_id}."""
+    uploads = [keep_upload(received, settings.max_pages) for received in files]
     with database(request) as conn:
         job_id = create_job(conn, [QueuedDocument(u.sha256, u.name, u.size, u.pages) for u in uploads])
         request.app.state.job_worker.notify()

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from docextract.model import FormRecord
+from docextract.review.fields import MAX_TEXT_CHARS
 from docextract.store.jobs import DocumentStatus, JobStatus
+
+
+def multipart_body(part: str, description: str, many: bool) -> dict[str, Any]:
+    """The OpenAPI request body of an upload route, whose parts the route reads itself (`multipart.py`)."""
+    binary = {"type": "string", "contentMediaType": "application/octet-stream"}
+    schema = {"type": "array", "items": binary} if many else binary
+    body = {"type": "object", "properties": {part: schema | {"description": description}}, "required": [part]}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": body}}}}
 
 
 class Health(BaseModel):
@@ -64,7 +73,8 @@ class JobOut(BaseModel):
 
 class CorrectionIn(BaseModel):
     field: str = Field(max_length=100, description="Field path of an editable (contract) field")
-    value: str | float | None = Field(description="As printed on the form: numbers may keep separators and %")
+    value: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | float | None = Field(
+        description="As printed on the form: numbers may keep separators and %")
 
 
 class CorrectionRequest(BaseModel):

@@ -1,25 +1,22 @@
 """Reviewers' corrections and review marks.
 
 Each correction is a row (field, the extracted value, the corrected value, who, why, when); the extracted
-record is kept whole in `form_originals` the first time a form is corrected; the stored form (its `forms`
-row and child rows) becomes the extracted record with the latest correction of each field, re-checked.
-So exports, the API and the review page all show the reviewed values, and nothing extracted is lost.
+record is kept whole in `form_originals` the first time a form is corrected. What a correction means (which
+fields, the re-check, the stored form replaced) is `docextract.review.correct`'s: this module only stores.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from docextract.model import FormRecord
 from docextract.output import record_json
-from docextract.review.fields import coerce, get_value
-from docextract.review.recheck import corrected_record
-from docextract.store.forms import load_form, replace_form
+from docextract.store.forms import load_form
 from docextract.store.write import transaction
 
 
@@ -46,28 +43,9 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def correct_form(conn: sqlite3.Connection, sha256: str, form_index: int, changes: Mapping[str, Any],
-                 reviewer: str | None = None, comment: str | None = None) -> FormRecord:
-    """Store `changes` (field path -> value as typed) and return the form's corrected, re-checked record.
-
-    Raises FormNotFoundError, or FieldError (before storing anything) for a path or a value that does not fit."""
-    with transaction(conn):
-        original = _original(conn, sha256, form_index)
-        extracted = record_json(original)
-        values = {path: coerce(path, value) for path, value in changes.items()}
-        rows = [(sha256, form_index, path, json.dumps(get_value(extracted, path), ensure_ascii=False),
-                 json.dumps(value, ensure_ascii=False), reviewer, comment, utc_now()) for path, value in values.items()]
-        conn.executemany("INSERT INTO corrections (sha256, form_index, field, extracted, corrected, reviewer, comment,"
-                         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        latest = {c.field: c for c in form_corrections(conn, sha256, form_index)}  # later rows win
-        record = corrected_record(original, {path: c.corrected for path, c in latest.items()},
-                                  {path: c.reason() for path, c in latest.items()})
-        replace_form(conn, sha256, form_index, record)
-    return record
-
-
-def _original(conn: sqlite3.Connection, sha256: str, form_index: int) -> FormRecord:
-    """The record as extracted, saved aside before its first correction."""
+def original_record(conn: sqlite3.Connection, sha256: str, form_index: int) -> FormRecord:
+    """The form's record as extracted: saved aside the first time this is asked (before a first correction),
+    read back from there afterwards. FormNotFoundError when there is no such form."""
     row = conn.execute("SELECT record FROM form_originals WHERE sha256 = ? AND form_index = ?",
                        (sha256, form_index)).fetchone()
     if row:
@@ -78,6 +56,17 @@ def _original(conn: sqlite3.Connection, sha256: str, form_index: int) -> FormRec
     conn.execute("INSERT INTO form_originals (sha256, form_index, record) VALUES (?, ?, ?)",
                  (sha256, form_index, json.dumps(record_json(record), ensure_ascii=False)))
     return record
+
+
+def add_corrections(conn: sqlite3.Connection, sha256: str, form_index: int, changes: Iterable[tuple[str, Any, Any]],
+                    reviewer: str | None, comment: str | None) -> None:
+    """Store (field path, extracted value, corrected value) rows; the caller holds the transaction."""
+    now = utc_now()
+    conn.executemany("INSERT INTO corrections (sha256, form_index, field, extracted, corrected, reviewer, comment,"
+                     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(sha256, form_index, path, json.dumps(extracted, ensure_ascii=False),
+                       json.dumps(corrected, ensure_ascii=False), reviewer, comment, now)
+                      for path, extracted, corrected in changes])
 
 
 def form_corrections(conn: sqlite3.Connection, sha256: str, form_index: int) -> list[Correction]:
@@ -114,7 +103,6 @@ def review_marks(conn: sqlite3.Connection) -> dict[tuple[str, int], str]:
 
 def corrected_forms(conn: sqlite3.Connection) -> set[tuple[str, int]]:
     return set(conn.execute("SELECT DISTINCT sha256, form_index FROM corrections"))
-
 
 
 _REVIEW_EXPORTS = {  # table -> (its columns exported, its own order within a form)

@@ -101,3 +101,9 @@ def finish_document(conn: sqlite3.Connection, sha256: str, failed: bool) -> None
         conn.execute("UPDATE jobs SET finished_at = ? WHERE finished_at IS NULL AND NOT EXISTS ("
                      " SELECT 1 FROM job_documents d WHERE d.job_id = jobs.id AND d.status IN ('queued', 'running'))",
                      (utc_now(),))
+
+
+def unfinished_documents(conn: sqlite3.Connection) -> set[str]:
+    """The content of every document still queued or running: its upload is still needed."""
+    return {sha256 for (sha256,) in conn.execute(
+        "SELECT DISTINCT sha256 FROM job_documents WHERE status IN ('queued', 'running')")}

@@ -3,6 +3,8 @@
 A hand-rolled pool rather than `concurrent.futures`: a worker that dies (a crash in a native library, the
 OOM killer) must cost only the document it was reading, and a document that overruns the time limit must
 be stoppable; both need to know which worker holds which document, and a broken executor pool forgets.
+
+The public API is `run_in_pool` and `default_workers`; the rest is how the pool works.
 """
 
 from __future__ import annotations
@@ -28,15 +30,21 @@ from docextract.model import DocumentResult
 _CONTEXT = multiprocessing.get_context("spawn")
 _PR_SET_PDEATHSIG = 1
 
+__all__ = ["default_workers", "run_in_pool"]
 
-def usable_cores() -> int:
+
+def default_workers() -> int:
+    """How many worker processes a pool has unless told: one per core this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run_in_pool(jobs: Sequence[Job], workers: int, time_limit: float | None) -> Iterator[tuple[Job, DocumentResult]]:
-    """Yield (job, result) as documents finish, on `workers` processes; stops its workers when closed."""
+def run_in_pool(jobs: Sequence[Job], workers: int | None = None,
+                time_limit: float | None = None) -> Iterator[tuple[Job, DocumentResult]]:
+    """Yield (job, result) as documents finish, on `workers` processes (default: `default_workers()`), each
+    document stopped after `time_limit` seconds. A generator: closing it (`contextlib.closing`) stops its
+    workers, whatever they are doing."""
     queue = deque(jobs)
-    pool = [_Worker.start() for _ in range(min(workers, len(queue)))]
+    pool = [_Worker.start() for _ in range(min(workers or default_workers(), len(queue)))]
     try:
         for worker in pool:
             worker.assign(queue.popleft())
