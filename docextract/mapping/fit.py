@@ -139,3 +139,13 @@ def role_cost(text: str, role: str) -> float:
             return 1.5
         return 3.0 if category == 0.0 else 0.2
     return 4.0
+
+
+def amount_fit(cell: Cell, role: str) -> float:
+    """A cell of a funding row: every column holds a number or a dash (执行率 may carry '%')."""
+    s = shape(cell.text)
+    if s.number or s.dash or (s.percent and role == "execution_rate"):
+        return 0.0
+    if s.percent:
+        return 1.0
+    return 1.5 if s.number_line else 6.0

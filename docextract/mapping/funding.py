@@ -6,8 +6,10 @@ import re
 
 from docextract import labels
 from docextract.labels import key
+from docextract.mapping.align import align_row
 from docextract.mapping.cells import number_of
-from docextract.mapping.columns import Columns, roles_in_order
+from docextract.mapping.columns import header_schema, roles_in_order
+from docextract.mapping.fit import amount_fit
 from docextract.mapping.ledger import Ledger
 from docextract.model import Cell, Funding, FundingRow, Row
 from docextract.values import read_yuan
@@ -15,28 +17,31 @@ from docextract.values import read_yuan
 AMOUNTS = tuple(FundingRow.model_fields)
 _PERCENT_AS_DIGITS = re.compile(r"^(\d{1,3}\.\d{2})\d{1,2}$")  # '99.23%' read '99.231', '100.00%' read '100.0096'
 YUAN_COLUMNS = ("initial_budget", "annual_budget", "executed")  # amounts, in the form's unit
+_UNIT_CELL = re.compile(r"^[(（](万元|元)[)）]$")  # the unit printed in a cell of its own
 
 
 def read_funding(header: Row | None, rows: list[Row], ledger: Ledger) -> tuple[Funding, str | None]:
     funding = Funding()
     if header is None:
         return funding, None
-    columns, named = Columns.from_header(header, "funding_header")
+    schema, named = header_schema(header, "funding_header")
     ledger.use(*named)
     unit = _unit(header, rows, ledger)
-    percent = any("%" in c.text for row in [header, *rows] for c in row.cells
-                  if columns.role_of_cell(c) == "execution_rate")
+    # rates printed in percent: the header says so ('执行率(%)'), or a rate cell carries its '%'
+    percent = any("%" in c.text for row in [header, *rows] for c in row.cells)
     for row, found in zip(rows, _row_labels(rows)):
         if found is None:
             continue
         name, label = found
         ledger.use(label)
         target: FundingRow = getattr(funding, name)
-        for cell in row.cells:
-            column = columns.role_of_cell(cell)
-            if cell is label or column not in AMOUNTS or getattr(target, column) is not None:
+        cells = [c for c in row.nonblank() if c is not label and not _UNIT_CELL.match(key(c.text))]
+        aligned = align_row(cells, schema, amount_fit)
+        for column, placed in aligned.cells_of(cells).items():
+            if column not in AMOUNTS or getattr(target, column) is not None:
                 continue
-            setattr(target, column, ledger.number(f"funding.{name}.{column}", _as_read(cell, column, unit, percent)))
+            setattr(target, column, ledger.number(f"funding.{name}.{column}",
+                                                  _as_read(placed[0], column, unit, percent)))
     return funding, unit
 
 

@@ -133,11 +133,16 @@ class IndicatorReader:
         return found
 
     def _continues(self, after_break: bool, values: dict[str, list[Cell]]) -> bool:
-        """Text without numbers or a name continues the cells of the row before (a cell wrapped into a
-        row of its own, or cut by a page break); after a page break a lone name does too."""
+        """Text without numbers continues the cells of the row before: a cell wrapped into a row of its
+        own, or cut by a page break. Such a row holds no name, or only the rest of texts the row before
+        printed (at most two: a real row without its numbers still prints its name, target and actual);
+        after a page break a lone name continues too."""
         if "weight" in values or "score" in values:
             return False
-        return "name" not in values or (after_break and len(values) == 1)
+        if "name" not in values or (after_break and len(values) == 1):
+            return True
+        last = self.indicators[-1]
+        return len(values) <= 2 and all(getattr(last, role) for role in values)
 
     def _continuation(self, values: dict[str, list[Cell]]) -> None:
         n = len(self.indicators) - 1

@@ -5,7 +5,9 @@ from __future__ import annotations
 from docextract import labels
 from docextract.labels import key
 from docextract.mapping.cells import number_of
-from docextract.mapping.columns import Columns, header_schema
+from docextract.mapping.align import Schema, align_row
+from docextract.mapping.columns import header_schema
+from docextract.mapping.fit import amount_fit
 from docextract.mapping.funding import read_funding
 from docextract.mapping.goals import read_goals
 from docextract.mapping.indicators import IndicatorReader
@@ -25,13 +27,14 @@ def map_form(rows: list[Row], form_id: str, source: str, kind: SourceKind) -> Fo
     _info(s.info, record, ledger)
     record.funding, record.funding_unit = read_funding(s.funding_header, s.funding, ledger)
     record.goal_expected, record.goal_actual = read_goals(s.goal_header, s.goals, ledger)
-    columns = Columns(())
+    schema = Schema(())
     if s.indicator_header is not None:
-        columns, _ = Columns.from_header(s.indicator_header, "indicator_header")
         schema, named = header_schema(s.indicator_header, "indicator_header")
         ledger.use(*named)
-        record.indicators = IndicatorReader(schema, ledger).read(s.indicators)
-    record.total_weight, record.total_score = _total(s.total, columns, ledger)
+        reader = IndicatorReader(schema, ledger)
+        record.indicators = reader.read(s.indicators)
+        schema = reader.schema  # the columns of the last page the table was on
+    record.total_weight, record.total_score = _total(s.total, schema, ledger)
     record.grade = _labelled_value(s.grade, "grade", ledger)
     record.provenance = ledger.provenance
     record.unplaced = [c.id for row in rows for c in row.nonblank() if c.id not in ledger.used]
@@ -83,18 +86,16 @@ def _after_label(cell: Cell, spellings: list[str]) -> str | None:
     return None
 
 
-def _total(row: Row | None, columns: Columns, ledger: Ledger) -> tuple[float | None, float | None]:
-    """总分 row: its two numbers are 分值 and 得分 in that order; a single one goes by its column."""
+def _total(row: Row | None, schema: Schema, ledger: Ledger) -> tuple[float | None, float | None]:
+    """总分 row: its numbers aligned to the 分值 and 得分 columns the indicator table prints (a form
+    without a 分值 column totals 得分 only; a single number goes where it sits)."""
     if row is None:
         return None, None
     ledger.use(row.nonblank()[0])
     numbers = [c for c in row.nonblank() if number_of(c.text) is not None]
-    if len(numbers) == 1:
-        single = numbers[0]
-        if columns.role_of_cell(single) == "score":
-            return None, ledger.number("total_score", single)
-        return ledger.number("total_weight", single), None
-    weight, score = (numbers + [None, None])[:2]
+    roles = tuple(r for r in schema.roles if r in ("weight", "score")) or ("weight", "score")
+    placed = align_row(numbers, schema.with_roles(roles), amount_fit).cells_of(numbers)
+    weight, score = (placed.get(role, [None])[0] for role in ("weight", "score"))
     return ledger.number("total_weight", weight), ledger.number("total_score", score)
 
 
