@@ -177,7 +177,9 @@ def batch(
 ) -> None:
     """Extract an archive into OUT: resumable (finished documents are skipped), one error row per bad file.
 
-    The exit code is 1 when any document in OUT failed."""
+    What the INPUTs reach but cannot read as files (a symbolic link loop, a linked folder, a FIFO, a folder
+    named like a document) is named on stderr and in the summary. The exit code is 1 when any document in
+    OUT failed or anything was skipped."""
     from docextract.batch import BatchOptions, print_summary, run_batch
     from docextract.batch.collect import InputNotFoundError
     from docextract.store import StoreError
@@ -187,10 +189,10 @@ def batch(
     try:
         summary = run_batch(inputs, out, options, err)
     except (InputNotFoundError, StoreError) as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     print_summary(summary, Console(soft_wrap=True))
-    if summary.totals.failed or summary.plan.unreadable:
+    if summary.totals.failed or summary.plan.unreadable or summary.skipped:
         raise typer.Exit(1)
 
 
@@ -201,7 +203,7 @@ def _open_batch_store(outdir: Path):
     try:
         return open_store(outdir, create=False)
     except StoreError as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 
