@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
+from docextract.cli_options import Dpi, Threads
 from docextract.evaluation.datasets import DEFAULT_DATASETS, DatasetError, DocumentCase
 from docextract.evaluation.gate import DEFAULT_BASELINE
 from docextract.settings import ExtractOptions
@@ -46,8 +47,6 @@ eval_app = typer.Typer(cls=DefaultToRun, no_args_is_help=True,
                        help="Accuracy against hand-verified gold records; baseline gate; degradation sweep.")
 
 Datasets = Annotated[Path, typer.Option(help="Dataset definitions (paths relative to its `root`).")]
-Dpi = Annotated[int, typer.Option(help="Render dpi for scanned pages.")]
-Threads = Annotated[int, typer.Option(help="OCR threads.")]
 ReportDir = Annotated[Path | None, typer.Option(help="Write summary.json, report.md and report.html here.")]
 
 
@@ -130,8 +129,9 @@ def run(
     pred: Annotated[Path | None, typer.Option(
         "--pred", help="Score these records (JSON array or JSON lines) instead of extracting.")] = None,
     report: ReportDir = None,
-    mismatches: Annotated[int, typer.Option(help="Print up to this many wrong fields.")] = 0,
-    min_accuracy: Annotated[float | None, typer.Option(help="Exit 1 when field accuracy is below this (0..1).")] = None,
+    mismatches: Annotated[int, typer.Option(min=0, help="Print up to this many wrong fields.")] = 0,
+    min_accuracy: Annotated[float | None, typer.Option(
+        min=0, max=1, help="Exit 1 when field accuracy is below this (0..1).")] = None,
     datasets: Datasets = DEFAULT_DATASETS,
     dpi: Dpi = 200,
     threads: Threads = 1,
@@ -207,7 +207,8 @@ def sweep(
     axis: Annotated[list[str] | None, typer.Option(
         help="NAME=V1,V2,… by increasing damage (dpi, skew, blur, noise, jpeg); repeat. Default: all five.")] = None,
     style: Annotated[str, typer.Option(help="Fixture style: ledger, plain or wide.")] = "ledger",
-    knee: Annotated[float, typer.Option(help="Field accuracy below which a point is past the knee.")] = 0.98,
+    knee: Annotated[float, typer.Option(
+        min=0, max=1, help="Field accuracy below which a point is past the knee.")] = 0.98,
     report: Annotated[Path, typer.Option(help="Write sweep.json, sweep.md and sweep.html here.")] = Path(
         "eval/reports/sweep"),
     threads: Threads = 1,
