@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Annotated
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
 from docextract.cli_options import Dpi, Threads
 from docextract.evaluation.datasets import DEFAULT_DATASETS, DatasetError, DocumentCase
 from docextract.evaluation.gate import DEFAULT_BASELINE
+from docextract.model import shown_path
 from docextract.settings import ExtractOptions
 
 if TYPE_CHECKING:
@@ -52,10 +54,12 @@ ReportDir = Annotated[Path | None, typer.Option(help="Write summary.json, report
 
 def _progress(run: DocumentRun) -> None:
     if run.error:
-        err.print(f"[red]error[/red] {run.error}", highlight=False)
+        err.print(f"[red]error[/red] {escape(run.error)}", highlight=False, soft_wrap=True)
     timing = f"  {run.seconds:.1f} s" if run.seconds is not None else ""
-    err.print(f"{run.case.input.name}: {len(run.records)} forms, {run.pages or '?'} pages{timing}, "
-              f"field accuracy {run.result.accuracy:.2%}", highlight=False)
+    compared = sum(run.result.total.values())
+    accuracy = f"field accuracy {run.result.accuracy:.2%}" if compared else "no gold field to compare"
+    err.print(f"{shown_path(run.case.input.name)}: {len(run.records)} forms, {run.pages or '?'} pages{timing}, "
+              f"{accuracy}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _cases(gold: Path | None, inputs: list[Path], dataset: str | None, datasets: Path,
@@ -77,7 +81,8 @@ def _cases(gold: Path | None, inputs: list[Path], dataset: str | None, datasets:
     documents = inputs or [Path(name) for name in PredictionIndex(predicted or []).documents()]
     cases, unmatched = cases_for_inputs(documents, gold)
     for path in unmatched:
-        err.print(f"[yellow]skip[/yellow] {path}: no gold record in {gold}", highlight=False)
+        err.print(f"[yellow]skip[/yellow] {escape(shown_path(str(path)))}: no gold record in "
+                  f"{escape(shown_path(str(gold)))}", highlight=False, soft_wrap=True)
     return cases
 
 
@@ -139,7 +144,8 @@ def run(
     """Extract INPUTS (or read --pred) and score them against the gold records (the default command).
 
     Field accuracy per field, form and input kind; row recall and precision; character and taxonomy
-    accuracy; silent errors and false alarms; seconds per page."""
+    accuracy; silent errors and false alarms; seconds per page. Exit 1 when no field could be compared
+    (no INPUT has a gold record)."""
     from docextract.evaluation.predictions import PredictionIndex, read_predictions
     from docextract.evaluation.run import extract_run, predicted_run, run_cases
     from docextract.evaluation.summary import Evaluation
@@ -153,6 +159,9 @@ def run(
         options = ExtractOptions(dpi=dpi, threads=threads)
         runs = run_cases(cases, lambda case: extract_run(case, options), _progress)
     evaluation = Evaluation(dataset or (gold.name if gold else "eval"), runs)
+    if not evaluation.fields_compared:
+        err.print(f"[red]error[/red] {escape(evaluation.nothing_compared())}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     print_evaluation(evaluation, mismatches)
     if report:
         _write_report(evaluation, report)
@@ -182,6 +191,10 @@ def gate(
         outcome = run_gate(dataset, datasets, baseline, ExtractOptions(dpi=dpi, threads=threads), _progress)
     except DatasetError as exc:
         raise typer.BadParameter(str(exc), param_hint="--dataset") from None
+    if not outcome.evaluation.fields_compared:  # no figure to show, report or lock in
+        err.print(f"[red]gate failed[/red] {escape(outcome.evaluation.nothing_compared())}", highlight=False,
+                  soft_wrap=True)
+        raise typer.Exit(1)
     console.print(_rich(tables.headline(outcome.evaluation)))
     if report:
         _write_report(outcome.evaluation, report)
@@ -195,7 +208,7 @@ def gate(
         console.print(f"[green]gate passed[/green] ({dataset} against {baseline}){hint}")
         return
     for failure in outcome.failures:
-        err.print(f"[red]gate failed[/red] {failure}", highlight=False)
+        err.print(f"[red]gate failed[/red] {escape(failure)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
