@@ -13,15 +13,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from docextract import output
+from docextract.cli_options import Dpi, Threads, positive
 from docextract.model import shown_path
 from docextract.settings import ExtractOptions
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Verified structured records from 财政项目支出绩效自评表 (PDFs, scans, text exports).")
 err = Console(stderr=True)
-
-Dpi = Annotated[int, typer.Option(help="Render dpi for scanned pages.")]
-Threads = Annotated[int, typer.Option(help="OCR threads.")]
 
 
 def _options(dpi: int, threads: int) -> ExtractOptions:
@@ -65,7 +63,8 @@ def extract(
         rich_help_panel=LLM)] = None,
     llm_model: Annotated[str | None, typer.Option(help="Model name.", rich_help_panel=LLM)] = None,
     llm_mode: Annotated[LLMModeChoice | None, typer.Option(help="instructor mode.", rich_help_panel=LLM)] = None,
-    llm_timeout: Annotated[float | None, typer.Option(help="Seconds per request.", rich_help_panel=LLM)] = None,
+    llm_timeout: Annotated[float | None, typer.Option(callback=positive, help="Seconds per request.",
+                                                      rich_help_panel=LLM)] = None,
     llm_retries: Annotated[int | None, typer.Option(
         min=0, help="Retries after a failed request or an invalid answer.", rich_help_panel=LLM)] = None,
     llm_concurrency: Annotated[int | None, typer.Option(min=1, help="Forms in flight at once.",
@@ -81,6 +80,9 @@ def extract(
     from docextract.pipeline import process_document
     from docextract.settings import SettingsError, load_llm_settings
 
+    if as_json + as_jsonl + as_csv > 1:
+        raise typer.BadParameter("give one of them (run again for another format)",
+                                 param_hint="--json / --jsonl / --csv")
     flags = {"policy": llm and llm.value, "base_url": llm_base_url, "api_key": llm_api_key, "model": llm_model,
              "mode": llm_mode and llm_mode.value, "timeout": llm_timeout, "retries": llm_retries,
              "concurrency": llm_concurrency, "cache_dir": llm_cache_dir}
@@ -140,7 +142,7 @@ def bench(
     text: Annotated[list[Path] | None, typer.Option(help="Text exports (default: fixtures/seeds/*.txt).")] = None,
     digital: Annotated[list[Path] | None, typer.Option(help="Born-digital PDFs (default: the bundled dev-001).")] = None,
     scanned: Annotated[list[Path] | None, typer.Option(help="Scanned PDFs (default: the bundled dev-001 scan).")] = None,
-    repeat: Annotated[int, typer.Option(help="Passes over the text exports and born-digital PDFs.")] = 20,
+    repeat: Annotated[int, typer.Option(min=1, help="Passes over the text exports and born-digital PDFs.")] = 20,
     threads: Threads = 1,
 ) -> None:
     """Print throughput and memory figures: forms/s (text), pages/s (born-digital), CPU-s/page (scans), peak RSS."""
@@ -173,11 +175,14 @@ def batch(
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Redo documents that failed before.")] = False,
     executor: Annotated[ExecutorChoice, typer.Option(help="Run on this machine or on a Ray cluster.")] = ExecutorChoice.local,
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster to join (default: start Ray here).")] = None,
-    time_limit: Annotated[float | None, typer.Option(help="Seconds per document before it counts as failed.")] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        callback=positive, help="Seconds per document before it counts as failed.")] = None,
 ) -> None:
     """Extract an archive into OUT: resumable (finished documents are skipped), one error row per bad file.
 
-    The exit code is 1 when any document in OUT failed."""
+    What the INPUTs reach but cannot read as files (a symbolic link loop, a linked folder, a FIFO, a folder
+    named like a document) is named on stderr and in the summary. The exit code is 1 when any document in
+    OUT failed or anything was skipped."""
     from docextract.batch import BatchOptions, print_summary, run_batch
     from docextract.batch.collect import InputNotFoundError
     from docextract.store import StoreError
@@ -187,10 +192,10 @@ def batch(
     try:
         summary = run_batch(inputs, out, options, err)
     except (InputNotFoundError, StoreError) as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     print_summary(summary, Console(soft_wrap=True))
-    if summary.totals.failed or summary.plan.unreadable:
+    if summary.totals.failed or summary.plan.unreadable or summary.skipped:
         raise typer.Exit(1)
 
 
@@ -201,7 +206,7 @@ def _open_batch_store(outdir: Path):
     try:
         return open_store(outdir, create=False)
     except StoreError as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 
@@ -228,7 +233,7 @@ Inputs = Annotated[list[Path] | None, typer.Option(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     data: Annotated[Path, typer.Option(help="Data folder: database (a batch output folder works), uploads.")] = Path(
         "docextract-data"),
     inputs: Inputs = None,
@@ -237,7 +242,8 @@ def serve(
     max_upload_mb: Annotated[float, typer.Option(min=0.001, help="Largest file accepted, in MB.")] = 20,
     max_pages: Annotated[int, typer.Option(min=1, help="Most pages of a job's document.")] = 200,
     max_extract_pages: Annotated[int, typer.Option(min=1, help="Most pages for POST /v1/extract.")] = 10,
-    time_limit: Annotated[float, typer.Option(help="Seconds per job document before it fails.")] = 600,
+    time_limit: Annotated[float, typer.Option(
+        callback=positive, help="Seconds per job document before it fails.")] = 600,
     max_json_kb: Annotated[float, typer.Option(min=1, help="Largest JSON request body (corrections), in KB.")] = 1024,
     max_auth_failures: Annotated[int, typer.Option(min=1, help="Wrong keys (API key or review sign-in) from one "
                                                    "client address within --auth-lockout seconds that lock it out "

@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, Annotated
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
+from docextract.cli_options import Dpi, Threads
 from docextract.evaluation.datasets import DEFAULT_DATASETS, DatasetError, DocumentCase
 from docextract.evaluation.gate import DEFAULT_BASELINE
+from docextract.model import shown_path
 from docextract.settings import ExtractOptions
 
 if TYPE_CHECKING:
@@ -46,17 +49,17 @@ eval_app = typer.Typer(cls=DefaultToRun, no_args_is_help=True,
                        help="Accuracy against hand-verified gold records; baseline gate; degradation sweep.")
 
 Datasets = Annotated[Path, typer.Option(help="Dataset definitions (paths relative to its `root`).")]
-Dpi = Annotated[int, typer.Option(help="Render dpi for scanned pages.")]
-Threads = Annotated[int, typer.Option(help="OCR threads.")]
 ReportDir = Annotated[Path | None, typer.Option(help="Write summary.json, report.md and report.html here.")]
 
 
 def _progress(run: DocumentRun) -> None:
     if run.error:
-        err.print(f"[red]error[/red] {run.error}", highlight=False)
+        err.print(f"[red]error[/red] {escape(run.error)}", highlight=False, soft_wrap=True)
     timing = f"  {run.seconds:.1f} s" if run.seconds is not None else ""
-    err.print(f"{run.case.input.name}: {len(run.records)} forms, {run.pages or '?'} pages{timing}, "
-              f"field accuracy {run.result.accuracy:.2%}", highlight=False)
+    compared = sum(run.result.total.values())
+    accuracy = f"field accuracy {run.result.accuracy:.2%}" if compared else "no gold field to compare"
+    err.print(f"{shown_path(run.case.input.name)}: {len(run.records)} forms, {run.pages or '?'} pages{timing}, "
+              f"{accuracy}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _cases(gold: Path | None, inputs: list[Path], dataset: str | None, datasets: Path,
@@ -78,7 +81,8 @@ def _cases(gold: Path | None, inputs: list[Path], dataset: str | None, datasets:
     documents = inputs or [Path(name) for name in PredictionIndex(predicted or []).documents()]
     cases, unmatched = cases_for_inputs(documents, gold)
     for path in unmatched:
-        err.print(f"[yellow]skip[/yellow] {path}: no gold record in {gold}", highlight=False)
+        err.print(f"[yellow]skip[/yellow] {escape(shown_path(str(path)))}: no gold record in "
+                  f"{escape(shown_path(str(gold)))}", highlight=False, soft_wrap=True)
     return cases
 
 
@@ -130,8 +134,9 @@ def run(
     pred: Annotated[Path | None, typer.Option(
         "--pred", help="Score these records (JSON array or JSON lines) instead of extracting.")] = None,
     report: ReportDir = None,
-    mismatches: Annotated[int, typer.Option(help="Print up to this many wrong fields.")] = 0,
-    min_accuracy: Annotated[float | None, typer.Option(help="Exit 1 when field accuracy is below this (0..1).")] = None,
+    mismatches: Annotated[int, typer.Option(min=0, help="Print up to this many wrong fields.")] = 0,
+    min_accuracy: Annotated[float | None, typer.Option(
+        min=0, max=1, help="Exit 1 when field accuracy is below this (0..1).")] = None,
     datasets: Datasets = DEFAULT_DATASETS,
     dpi: Dpi = 200,
     threads: Threads = 1,
@@ -139,7 +144,8 @@ def run(
     """Extract INPUTS (or read --pred) and score them against the gold records (the default command).
 
     Field accuracy per field, form and input kind; row recall and precision; character and taxonomy
-    accuracy; silent errors and false alarms; seconds per page."""
+    accuracy; silent errors and false alarms; seconds per page. Exit 1 when no field could be compared
+    (no INPUT has a gold record)."""
     from docextract.evaluation.predictions import PredictionIndex, read_predictions
     from docextract.evaluation.run import extract_run, predicted_run, run_cases
     from docextract.evaluation.summary import Evaluation
@@ -153,6 +159,9 @@ def run(
         options = ExtractOptions(dpi=dpi, threads=threads)
         runs = run_cases(cases, lambda case: extract_run(case, options), _progress)
     evaluation = Evaluation(dataset or (gold.name if gold else "eval"), runs)
+    if not evaluation.fields_compared:
+        err.print(f"[red]error[/red] {escape(evaluation.nothing_compared())}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     print_evaluation(evaluation, mismatches)
     if report:
         _write_report(evaluation, report)
@@ -182,6 +191,10 @@ def gate(
         outcome = run_gate(dataset, datasets, baseline, ExtractOptions(dpi=dpi, threads=threads), _progress)
     except DatasetError as exc:
         raise typer.BadParameter(str(exc), param_hint="--dataset") from None
+    if not outcome.evaluation.fields_compared:  # no figure to show, report or lock in
+        err.print(f"[red]gate failed[/red] {escape(outcome.evaluation.nothing_compared())}", highlight=False,
+                  soft_wrap=True)
+        raise typer.Exit(1)
     console.print(_rich(tables.headline(outcome.evaluation)))
     if report:
         _write_report(outcome.evaluation, report)
@@ -195,7 +208,7 @@ def gate(
         console.print(f"[green]gate passed[/green] ({dataset} against {baseline}){hint}")
         return
     for failure in outcome.failures:
-        err.print(f"[red]gate failed[/red] {failure}", highlight=False)
+        err.print(f"[red]gate failed[/red] {escape(failure)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -207,7 +220,8 @@ def sweep(
     axis: Annotated[list[str] | None, typer.Option(
         help="NAME=V1,V2,… by increasing damage (dpi, skew, blur, noise, jpeg); repeat. Default: all five.")] = None,
     style: Annotated[str, typer.Option(help="Fixture style: ledger, plain or wide.")] = "ledger",
-    knee: Annotated[float, typer.Option(help="Field accuracy below which a point is past the knee.")] = 0.98,
+    knee: Annotated[float, typer.Option(
+        min=0, max=1, help="Field accuracy below which a point is past the knee.")] = 0.98,
     report: Annotated[Path, typer.Option(help="Write sweep.json, sweep.md and sweep.html here.")] = Path(
         "eval/reports/sweep"),
     threads: Threads = 1,

@@ -265,3 +265,27 @@ def test_sweep_scans_drawn_forms_and_finds_the_knee(tmp_path, gold_dir):
     assert clean["field_accuracy"] >= 0.98 > blurred["field_accuracy"]
     assert sweep["knees"] == {"blur": 3.0}
     assert (tmp_path / "sweep_blur.png").exists() and "knee" in (tmp_path / "sweep.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("options", [[], ["--min-accuracy", "0.5"]])
+def test_inputs_without_gold_compare_nothing_and_fail(gold_dir, fixtures_dir, options):
+    unmatched = fixtures_dir / "samples" / "sample.digital.pdf"  # no 3-digit key: no gold record in gold/
+    done = CliRunner().invoke(app, ["eval", str(gold_dir), str(unmatched), *options])
+    assert done.exit_code == 1, done.output
+    assert "0 fields compared: no input has a gold record" in done.output
+    assert "100.00" not in done.output
+
+
+def test_a_gate_over_empty_gold_fails_and_writes_no_baseline(tmp_path):
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "900.json").write_text("[]", encoding="utf-8")  # a gold file holding no form
+    (tmp_path / "900_note.txt").write_text("not a form\n", encoding="utf-8")
+    datasets = tmp_path / "datasets.json"
+    datasets.write_text(json.dumps({"root": ".", "datasets": {"empty": {"parts": [
+        {"inputs": ["900_*.txt"], "gold": "gold"}]}}}), encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    done = CliRunner().invoke(app, ["eval", "gate", "--dataset", "empty", "--datasets", str(datasets),
+                                    "--baseline", str(baseline), "--update"])
+    assert done.exit_code == 1, done.output
+    assert "gate failed empty: 0 fields compared: its gold records hold no form (1 documents)" in done.output
+    assert not baseline.exists() and "100.00" not in done.output

@@ -274,7 +274,7 @@ def test_a_batch_database_of_version_1_gains_the_service_tables(tmp_path):
     conn.commit()
     conn.close()
     with closing(open_store(tmp_path, create=False)) as reopened:
-        assert reopened.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert reopened.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert reopened.execute("SELECT source FROM documents").fetchall() == [("a.txt",)]
         assert reopened.execute("SELECT count(*) FROM jobs").fetchone()[0] == 0
         assert reopened.execute("SELECT count(*) FROM corrections").fetchone()[0] == 0

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Literal
 
 from rich.console import Console
+from rich.markup import escape
 
-from docextract.batch.collect import collect_inputs
+from docextract.batch.collect import SkippedEntry, collect_inputs
 from docextract.batch.executors.local_pool import run_in_pool
 from docextract.batch.plan import Job, Plan, plan_jobs
 from docextract.batch.progress import BatchProgress
-from docextract.model import DocumentError, DocumentResult
+from docextract.model import DocumentError, DocumentResult, shown_path
 from docextract.store import (Totals, add_sources, batch_lock, manifest_status, open_store, save_document, totals,
                               write_exports)
 
@@ -38,21 +39,35 @@ class BatchOptions:
 class BatchSummary:
     outdir: Path
     plan: Plan
+    skipped: list[SkippedEntry]  # what the INPUTs reached but are no files to read
+    warned: int  # documents of this run read with warnings (stored in `documents.warnings`)
     totals: Totals  # the whole database after the run
     exports: list[Path]
 
 
 def run_batch(inputs: Sequence[str], outdir: Path, options: BatchOptions, console: Console) -> BatchSummary:
-    files = collect_inputs(inputs)
+    collected = collect_inputs(inputs)
+    for entry in collected.skipped:
+        _say(console, "skipped", entry.source, entry.reason)
+    warned = 0
     with batch_lock(outdir), closing(open_store(outdir)) as conn:
-        with console.status(f"hashing {len(files)} files"):
-            plan = plan_jobs(files, manifest_status(conn), options.retry_failed)
+        with console.status(f"hashing {len(collected.files)} files"):
+            plan = plan_jobs(collected.files, manifest_status(conn), options.retry_failed)
         add_sources(conn, plan.known_sources)
         with BatchProgress(console, plan.jobs) as progress, closing(_execute(plan.jobs, options)) as results:
             for job, result in results:
-                save_document(conn, job.sha256, job.size, job.sources, named(result, job.sources[0]))
+                result = named(result, job.sources[0])
+                save_document(conn, job.sha256, job.size, job.sources, result)
                 progress.advance(job, result)
-        return BatchSummary(outdir, plan, totals(conn), write_exports(conn, outdir))
+                for warning in result.warnings:
+                    _say(console, "warning", result.source, warning)
+                warned += bool(result.warnings)
+        return BatchSummary(outdir, plan, collected.skipped, warned, totals(conn), write_exports(conn, outdir))
+
+
+def _say(console: Console, what: str, source: str, message: str) -> None:
+    console.print(f"[yellow]{what}[/yellow] {escape(shown_path(source))}: {escape(message)}", highlight=False,
+                  soft_wrap=True)
 
 
 def _execute(jobs: list[Job], options: BatchOptions) -> Iterator[tuple[Job, DocumentResult]]:

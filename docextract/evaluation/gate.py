@@ -87,5 +87,10 @@ def run_gate(dataset: str = "ci", datasets_file: Path = DEFAULT_DATASETS, baseli
     evaluation = Evaluation(dataset, runs)
     summary = evaluation.summary()
     baseline = read_baseline(baseline_file, dataset)
-    failures = gate_failures(summary, baseline) if baseline else [f"no baseline for {dataset} in {baseline_file}"]
+    if not evaluation.fields_compared:
+        failures = [evaluation.nothing_compared()]
+    elif baseline:
+        failures = gate_failures(summary, baseline)
+    else:
+        failures = [f"no baseline for {dataset} in {baseline_file}"]
     return GateResult(evaluation, summary, baseline, failures)

@@ -54,6 +54,16 @@ class Evaluation:
         return dict(sorted(kinds.items()))
 
     @property
+    def fields_compared(self) -> int:
+        return sum(self.overall.total.values())
+
+    def nothing_compared(self) -> str:
+        """Why no field was compared. An evaluation of nothing is a failure, not 100 % of 0 fields."""
+        if not self.runs:
+            return f"{self.name}: 0 fields compared: no input has a gold record"
+        return f"{self.name}: 0 fields compared: its gold records hold no form ({len(self.runs)} documents)"
+
+    @property
     def failed(self) -> list[DocumentRun]:
         return [run for run in self.runs if run.error]
 

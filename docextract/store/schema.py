@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 DATABASE_NAME = "docextract.sqlite"
-SCHEMA_VERSION = 2  # 2 added the service's and the review's tables (SERVICE_DDL)
+SCHEMA_VERSION = 3  # 2 added the service's and the review's tables (SERVICE_DDL), 3 documents.warnings
 
 DDL = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -168,6 +168,13 @@ CREATE TABLE IF NOT EXISTS reviews (
 );
 """
 
+# What brings a database from the version before to each version; a new file (version 0) takes them all.
+UPGRADES = {
+    1: DDL,
+    2: SERVICE_DDL,
+    3: "ALTER TABLE documents ADD COLUMN warnings TEXT;",  # JSON array: what the reader read around
+}
+
 # The result tables (all but the manifest's bookkeeping), each with its order after the document's source:
 # exports list rows by `documents.source, sha256, <this>`, whatever order the documents were processed in.
 RESULT_TABLES = {
@@ -201,10 +208,21 @@ def open_store(outdir: str | Path, create: bool = True) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")  # in WAL: a killed process loses nothing committed
     conn.execute("PRAGMA foreign_keys=ON")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version not in (0, 1, SCHEMA_VERSION):
+    if version > SCHEMA_VERSION:
         conn.close()
         raise StoreError(f"{path}: schema version {version}, this docextract reads {SCHEMA_VERSION}")
     if version < SCHEMA_VERSION:
-        tables = SERVICE_DDL if version == 1 else DDL + SERVICE_DDL
-        conn.executescript(f"BEGIN IMMEDIATE; {tables} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        _upgrade(conn, version)
     return conn
+
+
+def _upgrade(conn: sqlite3.Connection, version: int) -> None:
+    steps = "".join(UPGRADES[v] for v in range(version + 1, SCHEMA_VERSION + 1))
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE; {steps} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+    except sqlite3.OperationalError:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:  # else: another process upgraded it
+            conn.close()
+            raise

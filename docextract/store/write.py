@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -34,13 +35,16 @@ def save_document(conn: sqlite3.Connection, sha256: str, size: int, sources: Seq
     Saving the same content again (a retried failure) replaces its forms and counts one more attempt.
     """
     error = result.error.reason if result.error else None
+    warnings = json.dumps(result.warnings, ensure_ascii=False) if result.warnings else None
     with transaction(conn):
         conn.execute("DELETE FROM forms WHERE sha256 = ?", (sha256,))  # cascades to the child tables
         conn.execute(
-            "INSERT INTO documents (sha256, source, bytes, kind, pages, forms, error) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO documents (sha256, source, bytes, kind, pages, forms, error, warnings)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (sha256) DO UPDATE SET source = excluded.source, bytes = excluded.bytes,"
-            " kind = excluded.kind, pages = excluded.pages, forms = excluded.forms, error = excluded.error",
-            (sha256, sources[0], size, result.kind, result.pages, len(result.forms), error))
+            " kind = excluded.kind, pages = excluded.pages, forms = excluded.forms, error = excluded.error,"
+            " warnings = excluded.warnings",
+            (sha256, sources[0], size, result.kind, result.pages, len(result.forms), error, warnings))
         conn.executemany("INSERT OR IGNORE INTO sources (source, sha256) VALUES (?, ?)",
                          [(source, sha256) for source in sources])
         for form_index, record in enumerate(result.forms, start=1):
