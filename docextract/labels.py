@@ -17,11 +17,19 @@ from docextract.model import Row
 from docextract.values import compact, strip_debris
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年度")
+_POINTS = re.compile(r"^(.+?)[(（](\d+(?:\.\d+)?)分[)）]$")  # '产出指标(70分)': a label and its points
 
 
 @lru_cache(maxsize=16384)  # cell texts, a paragraph at most each: bounded in a long batch
 def key(text: str | None) -> str:
     return compact(strip_debris(text or ""))
+
+
+@lru_cache(maxsize=16384)
+def points_of(k: str) -> tuple[str, float | None]:
+    """A label printed with its points ('产出指标(70分)', '总分（100分）') -> the label, the points."""
+    m = _POINTS.match(k)
+    return (m.group(1), float(m.group(2))) if m else (k, None)
 
 
 def row_keys(row: Row) -> list[str]:
@@ -39,12 +47,19 @@ def title() -> str:
 
 
 def is_title(k: str) -> bool:
-    return title() in k
+    """The form's title, in any of the spellings its template generations and provinces print
+    (财政项目支出绩效自评表, 项目支出绩效目标自评表…), whatever precedes it (a county's name) or follows."""
+    return any(spelling in k for spelling in _labels()["titles"])
 
 
 def year_of(k: str) -> int | None:
     m = _YEAR.search(k)
     return int(m.group(1)) if m else None
+
+
+def marks() -> tuple[str, str]:
+    """The characters a tick box prints ticked, and empty."""
+    return _labels()["tick_marks"], _labels()["box_marks"]
 
 
 def funding_units() -> list[str]:

@@ -233,6 +233,7 @@ class FormRecord(BaseModel):
     status: Status | None = None
     repairs: list[Repair] = Field(default_factory=list)
     unplaced: list[str] = Field(default_factory=list)  # ids of cells the mapper could not place
+    category_points: dict[str, float] = Field(default_factory=dict)  # points printed in a category label
     source_rows: list[list[str]] = Field(default_factory=list)  # the form's rows as read: their cells' ids
     llm: LLMTrace | None = None  # set when the LLM stage looked at the form
 

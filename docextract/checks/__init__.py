@@ -9,6 +9,7 @@ Checks (id: default severity — what it holds):
 - precision: error — every amount, rate, 分值 and 得分 has at most the pack's decimals
 - weight_total, score_total: error — Σ indicator 分值/得分 + budget 分值/得分 = 总分
 - score_range: error — 0 ≤ 得分 ≤ 分值 on every row
+- category_points: warning — a category label printed with points ('产出指标(70分)') equals Σ 分值 of its rows
 - execution_rate: error — 执行率 = 全年执行数/全年预算数 on every funding row, 其中 rows included
 - rate_rounding: info; rate_rounding_mixed: error — a rate not rounded half-up; rows rounding incompatibly
 - budget_score: error — budget 得分 = min(执行率, cap) × 分值
@@ -47,14 +48,16 @@ from docextract.checks.guideline import check_score_scale, check_weight_split
 from docextract.checks.layout import check_amount_scale, check_funding_blanks, check_subrow_score
 from docextract.checks.precision import check_precision
 from docextract.checks.rules import Rules, default_rules
-from docextract.checks.totals import check_score_range, check_score_total, check_weight_total
+from docextract.checks.totals import (
+    check_category_points, check_score_range, check_score_total, check_weight_total,
+)
 from docextract.checks.year import check_document_years, check_year
 from docextract.model import Finding, FormRecord
 
 __all__ = ["CHECKS", "DOCUMENT_CHECKS", "Rules", "check_document", "check_record", "default_rules"]
 
 CHECKS = (
-    check_precision, check_weight_total, check_score_total, check_score_range,
+    check_precision, check_weight_total, check_score_total, check_score_range, check_category_points,
     check_execution_rate, check_mixed_rounding, check_budget_score, check_subrows, check_over_budget,
     check_subrow_score, check_funding_blanks, check_amount_scale, check_year,
     check_grade, check_score_scale, check_weight_split, check_required, check_label_values, check_deviation,

@@ -45,3 +45,16 @@ def check_score_range(record: FormRecord, rules: Rules) -> Iterator[Finding]:
             yield rules.finding("score_range", (
                 f"得分 {amount(score)} is outside 0 … 分值 {amount(weight)}"
             ), [f"{path}.score", f"{path}.weight"])
+
+
+def check_category_points(record: FormRecord, rules: Rules) -> Iterator[Finding]:
+    """A category label printed with its points ('产出指标(70分)'): Σ 分值 of its rows should be them. A
+    warning: real forms contradict themselves here, and the points are no value of the record."""
+    for label, points in record.category_points.items():
+        rows = [i for i, ind in enumerate(record.indicators) if label in (ind.level1, ind.level2)]
+        weights = [record.indicators[i].weight for i in rows]
+        if not rows or any(w is None for w in weights) or close(total(weights), dec(points), rules):
+            continue
+        yield rules.finding("category_points", (
+            f"{label} prints {amount(points)} points but its rows' 分值 add up to {amount(total(weights))}"
+        ), [f"indicators[{i}].weight" for i in rows])

@@ -28,7 +28,9 @@ class CategoryText:
 
 @lru_cache(maxsize=4096)
 def exact_category(k: str) -> CategoryText | None:
-    """A label or a label's beginning, spelled exactly (whitespace already removed)."""
+    """A label or a label's beginning, spelled exactly (whitespace already removed; points printed
+    after it, '产出指标(70分)', left out)."""
+    k = labels.points_of(k)[0]
     cats = labels.categories()
     if k in cats.terms:
         return CategoryText(term=k)
@@ -48,6 +50,7 @@ def category_like(k: str) -> bool:
 @lru_cache(maxsize=4096)
 def read_category(k: str, level: int) -> CategoryText | None:
     """The category a cell of a category column holds; OCR-damaged labels fall back to fuzzy alignment."""
+    k = labels.points_of(k)[0]
     found = exact_category(k)
     if found is not None or not k or len(k) > MAX_LABEL_LENGTH:
         return found

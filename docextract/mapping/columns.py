@@ -66,17 +66,21 @@ class Columns:
 
 
 def header_schema(row: Row, group: str) -> tuple[Schema, list[Cell]]:
-    """The column schema a header row prints: its roles in printed order (those its labels lost put back
-    where the form's grammar has them, headings of whole blocks left out), each with its header cell's
-    grid columns and x-range in page points; and the header cells that named them."""
+    """The column schema a header row prints: its roles in printed order, each with its header cell's
+    grid columns and x-range in page points (headings of whole blocks left out); and the header cells
+    that named them. A label the recognizer spoiled leaves a cell no role reads: the role the form's
+    grammar has between its neighbours takes that cell's place. A role with no cell at all is one the
+    template does not print (no 分值 column) — except the categories the table opens with."""
     places: dict[str, tuple[int, float | None]] = {}  # role -> (first col, left x)
     ends: list[tuple[int, float | None]] = []
-    named = []
+    named, unread = [], []
     for cell in row.nonblank():
         box = cell.prov.bbox
         merged = roles_in_order(key(cell.text), group) if cell.colspan > 1 else []
         roles = merged[:cell.colspan] if len(merged) > 1 else [labels.role_of(key(cell.text), group)]
+        ends.append((cell.col_end, box[2] if box else None))
         if roles == [None]:
+            unread.append(cell)
             continue
         named.append(cell)
         for n, role in enumerate(roles):  # two headings in one cell: the ruling between them too faint to see
@@ -84,7 +88,7 @@ def header_schema(row: Row, group: str) -> tuple[Schema, list[Cell]]:
                 col = cell.col + n * cell.colspan // len(roles)
                 x = box[0] + n * (box[2] - box[0]) / len(roles) if box else None
                 places[role] = (col, x)
-        ends.append((cell.col_end, box[2] if box else None))
+    places.update(_lost_labels(places, unread, group))
     ordered = sorted(((r, p) for r, p in places.items() if r not in HEADING_ROLES), key=lambda rp: rp[1][0])
     if not ordered:
         return Schema(()), named
@@ -95,22 +99,26 @@ def header_schema(row: Row, group: str) -> tuple[Schema, list[Cell]]:
         xs = (x, end_x) if x is not None and end_x is not None else None
         columns.append(Column(role, (col, max(col + 1, end_col)), xs))
     schema = Schema(tuple(columns))
-    complete = tuple(_completed(schema.roles, group))
-    return (schema.with_roles(complete) if complete != schema.roles else schema), named
-
-
-def _completed(roles: tuple[str, ...], group: str) -> list[str]:
-    """The printed roles with those a misread label lost put back: the standard roles before the first
-    printed one, and those between two printed roles that keep their standard order."""
     canonical = [role for role in labels.roles_in(group) if role not in HEADING_ROLES]
-    first = canonical.index(roles[0]) if roles and roles[0] in canonical else 0
-    out: list[str] = [r for r in canonical[:first] if r not in roles]
-    for role in roles:
-        if out and role in canonical and out[-1] in canonical:
-            a, b = canonical.index(out[-1]), canonical.index(role)
-            out += [r for r in canonical[a + 1:b] if r not in roles]
-        out.append(role)
-    return out
+    first = canonical.index(schema.roles[0]) if schema.roles[0] in canonical else 0
+    leading = tuple(r for r in canonical[:first] if r not in places)
+    return (schema.with_roles(leading + schema.roles) if leading else schema), named
+
+
+def _lost_labels(places: dict[str, tuple[int, float | None]], unread: list[Cell],
+                 group: str) -> dict[str, tuple[int, float | None]]:
+    """Roles whose label was spoiled: between two printed roles in the grammar's order, the roles missing
+    there take the unreadable header cells printed between them, in order."""
+    canonical = [role for role in labels.roles_in(group) if role not in HEADING_ROLES]
+    printed = sorted((p[0], role) for role, p in places.items() if role in canonical)
+    found: dict[str, tuple[int, float | None]] = {}
+    for (a_col, a), (b_col, b) in zip(printed, printed[1:]):
+        i, j = canonical.index(a), canonical.index(b)
+        missing = [r for r in canonical[i + 1:j] if r not in places]
+        cells = [c for c in unread if a_col < c.col < b_col]
+        for role, cell in zip(missing, cells):
+            found[role] = (cell.col, cell.prov.bbox[0] if cell.prov.bbox else None)
+    return found
 
 
 def roles_in_order(k: str, group: str) -> list[str]:

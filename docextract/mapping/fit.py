@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from docextract.labels import categories, key
+from docextract.labels import categories, key, points_of
 from docextract.mapping.categories import MAX_LABEL_LENGTH, category_like, read_category, stacked
 from docextract.mapping.cells import blank_number, number_of
 from docextract.model import Cell
@@ -63,6 +63,7 @@ def _category_cost(k: str, level: int) -> float | None:
     text that is no category."""
     cats = categories()
     own, other = (cats.level1, cats.level2) if level == 1 else (cats.level2, cats.level1)
+    k = points_of(k)[0]
     if k in own:
         return 0.0
     if k in other:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docextract.labels import categories, key, row_keys
+from docextract.labels import categories, key, points_of, row_keys
 from docextract.mapping.align import Aligned, Schema, align_row, gap_roles
 from docextract.mapping.categories import complete, exact_category, joined, read_category, stacked
 from docextract.mapping.columns import header_schema
@@ -53,6 +53,7 @@ class IndicatorReader:
         self.ledger = ledger
         self.indicators: list[Indicator] = []
         self.costs: list[float] = []  # per indicator: the cost of its row's column alignment
+        self.points: dict[str, float] = {}  # category -> the points its label prints ('产出指标(70分)')
         self.level_cells: list[dict[int, Cell | None]] = []  # per indicator: level -> category cell
         self.printed: list[bool] = []  # per indicator: the row printed its own category cells
         self.blank: list[set[int]] = []  # per indicator: levels printed as an empty cell no merged cell covers
@@ -183,6 +184,9 @@ class IndicatorReader:
     def _set_levels(self, found: list[_Found]) -> None:
         levels = {f.level for f in found}
         for f in found:
+            label, points = points_of(key(f.cell.text))
+            if points is not None and f.label:
+                self.points[f.label] = points
             self._settle(f.level)
             self.level[f.level] = _Level(f.label, f.cell, f.prefix)
             self.ledger.use(f.cell)

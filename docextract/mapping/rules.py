@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from docextract import labels
 from docextract.labels import key
 from docextract.mapping.cells import number_of
@@ -33,6 +35,7 @@ def map_form(rows: list[Row], form_id: str, source: str, kind: SourceKind) -> Fo
         ledger.use(*named)
         reader = IndicatorReader(schema, ledger)
         record.indicators = reader.read(s.indicators)
+        record.category_points = reader.points
         schema = reader.schema  # the columns of the last page the table was on
     record.total_weight, record.total_score = _total(s.total, schema, ledger)
     record.grade = _labelled_value(s.grade, "grade", ledger)
@@ -100,7 +103,8 @@ def _total(row: Row | None, schema: Schema, ledger: Ledger) -> tuple[float | Non
 
 
 def _labelled_value(row: Row | None, name: str, ledger: Ledger) -> str | None:
-    """The value after a single label (评分等级 优), in the label's cell or the next one."""
+    """The value after a single label (评分等级 优), in the label's cell or the next one; of tick boxes
+    (☑优□良□中□差) the option ticked."""
     if row is None:
         return None
     label, *rest = row.nonblank()
@@ -108,5 +112,17 @@ def _labelled_value(row: Row | None, name: str, ledger: Ledger) -> str | None:
     own = _after_label(label, labels.spellings(name))
     if own:
         ledger.note(name, label)
-        return own
-    return ledger.text(name, rest[:1])
+        return ticked(own)
+    value = ledger.text(name, rest[:1])
+    return ticked(value) if value else value
+
+
+def ticked(text: str) -> str | None:
+    """The option a row of tick boxes marks ('☑优□良□中□差' -> '优'); other text as it is. Boxes without
+    a tick, or with more than one, mark nothing."""
+    ticks, boxes = labels.marks()
+    if not any(ch in ticks + boxes for ch in text):
+        return text
+    options = re.findall(f"([{re.escape(ticks + boxes)}])([^{re.escape(ticks + boxes)}]+)", text)
+    chosen = [option.strip() for mark, option in options if mark in ticks]
+    return chosen[0] if len(chosen) == 1 else None

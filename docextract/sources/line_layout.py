@@ -122,6 +122,7 @@ class _Fields:
     draft: Draft
     pieces: list[Piece]
     previous: Draft | None  # the row before, when its deviation may take leading extra pieces
+    cols: dict[str, int]  # the columns of the row's own table (a file mixes tables of 8 and 9 columns)
 
 
 def rebuild_rows(lines: list[Line], source: str) -> list[Row]:
@@ -429,7 +430,7 @@ class _Rebuilder:
         previous = self.drafts[-1] if self.drafts and not categories else None
         if previous is not None and self.cols["score"] not in previous.cells:
             previous = None
-        self.tables[-1].append(_Fields(draft, texts, previous))
+        self.tables[-1].append(_Fields(draft, texts, previous, self.cols))
         for role, piece in zip(("weight", "score"), numbers):
             draft.add(self.cols[role], [piece])
         draft.add(self.cols["deviation"], deviation)
@@ -446,12 +447,12 @@ class _Rebuilder:
                 extra = len(groups) - len(FIELDS)
                 if extra > 0 and row.previous is not None:
                     # the leading lines end the deviation text of the row before
-                    row.previous.add(self.cols["deviation"], [p for g in groups[:extra] for p in g])
+                    row.previous.add(row.cols["deviation"], [p for g in groups[:extra] for p in g])
                     groups = groups[extra:]
                 elif extra > 0:
                     groups = [[p for g in groups[:extra + 1] for p in g]] + groups[extra + 1:]
                 for role, pieces in zip(FIELDS, groups):
-                    row.draft.add(self.cols[role], pieces)
+                    row.draft.add(row.cols[role], pieces)
 
     def _continue_category(self) -> bool:
         """The rest of a category cut by a page break ("质量" | "指标") becomes a fragment row."""
