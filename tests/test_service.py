@@ -33,6 +33,8 @@ SAMPLE_PDF = FIXTURES / "samples" / "sample.digital.pdf"  # 4 pages, 3 forms
 # small limits, so that refusals are cheap to provoke: 1 MB per file, 2 pages for /v1/extract
 LIMITS = ["--workers", "1", "--max-upload-mb", "1", "--max-extract-pages", "2"]
 
+pytestmark = pytest.mark.slow  # a server, subprocesses
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
