@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -10,8 +11,16 @@ from docextract.model import Measure
 
 BLANKS = {"", "-", "—", "－", "–", "--", "——", "/", "／"}
 
-_TAG = re.compile(r"<[^>]*>")
-_PIPE = re.compile(r"(^\s*\|\s*)|(\s*\|\s*$)|(\s+\|\s+)")
+# Markup of HTML-emitting exports: known tag names only, opening, closing or self-closing, with attributes.
+# Anything else between '<' and '>' is content: targets print '<5%，响应>2小时', '<=5%'.
+_TAG_NAMES = ("a abbr b big blockquote body br caption center code col colgroup dd del div dl dt em font h1 h2 h3 "
+              "h4 h5 h6 head hr html i img ins li mark nobr o:p ol p pre s small span strike strong sub sup table "
+              "tbody td tfoot th thead tr tt u ul").split()
+_ATTRIBUTE = r"""\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_TAG = re.compile(rf"</?(?:{'|'.join(map(re.escape, _TAG_NAMES))})(?:{_ATTRIBUTE})*\s*/?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")  # &nbsp; &lt; &#8805;
+# markdown table pipes: a run of them at either end of the text, or standing alone between spaces
+_PIPE = re.compile(r"^\s*(?:\|\s*)+|(?:\s*\|)+\s*$|\s+\|(?:\s*\|)*\s+")
 _SPACE = re.compile(r"\s+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
@@ -22,8 +31,10 @@ def nfkc(text: str) -> str:
 
 
 def strip_debris(text: str) -> str:
-    """HTML tags and markdown pipes are layout, never content."""
-    if "<" in text:  # most cells hold neither: skip the patterns
+    """HTML tags and markdown pipes are layout, never content; HTML entities are the characters they name."""
+    if "&" in text:  # most cells hold none of these: skip the patterns
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    if "<" in text:
         text = _TAG.sub(" ", text)
     if "|" in text:
         text = _PIPE.sub(" ", text)

@@ -14,6 +14,8 @@ def bad_inputs(tmp_path_factory):
 
 READ_BY_CONTENT = {"pdf-named.txt"}  # a real form PDF behind a wrong extension: sniffed and read as a PDF
 
+pytestmark = pytest.mark.slow  # OCR of noise and seal pages, image inputs
+
 
 def test_a_wrong_extension_is_read_by_content(bad_inputs):
     bad = next(b for b in bad_inputs if b.path.name in READ_BY_CONTENT)

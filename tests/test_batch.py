@@ -30,6 +30,8 @@ from docextract.store.schema import DATABASE_NAME, SCHEMA_VERSION, UPGRADES, _up
 
 QUIET = Console(file=io.StringIO())
 
+pytestmark = pytest.mark.slow  # worker processes, subprocesses, Ray
+
 
 def run(inputs, outdir, **options):
     return run_batch([str(i) for i in inputs], outdir, BatchOptions(**options), QUIET)
@@ -324,7 +326,7 @@ def test_worker_count_and_order_do_not_change_the_results(corpus, two_workers, t
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray = pytest.importorskip("ray")
+    import ray
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield ray
     ray.shutdown()

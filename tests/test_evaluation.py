@@ -255,6 +255,7 @@ def test_baseline_round_trip_keeps_other_datasets(tmp_path):
     assert read_baseline(path, "c") is None
 
 
+@pytest.mark.slow  # OCR
 def test_sweep_scans_drawn_forms_and_finds_the_knee(tmp_path, gold_dir):
     """Real OCR on two small scans: a clean one and one blurred past legibility."""
     done = CliRunner().invoke(app, ["eval", "sweep", "--gold", str(gold_dir / "001.json"), "--forms", "1",

@@ -119,6 +119,7 @@ def test_committed_sample_matches_the_generator(records, digital_pdf):
     assert pages == [page.get_text() for page in fitz.open(digital_pdf)], "regenerate: see fixtures/README.md"
 
 
+@pytest.mark.slow  # scans rendered
 def test_scan_is_image_only_with_the_same_pages(digital_pdf, tmp_path):
     scan = tmp_path / "x.scan.pdf"
     applied = render_scan(digital_pdf, scan, FAST_SCAN)
@@ -133,6 +134,7 @@ def test_scan_is_image_only_with_the_same_pages(digital_pdf, tmp_path):
     assert all(abs(noise.angle) <= FAST_SCAN.skew and noise.stamp_box for noise in applied)
 
 
+@pytest.mark.slow  # scans rendered
 def test_scan_is_deterministic_per_seed(digital_pdf, tmp_path):
     first, second, other = tmp_path / "1.pdf", tmp_path / "2.pdf", tmp_path / "3.pdf"
     render_scan(digital_pdf, first, FAST_SCAN)
@@ -142,6 +144,7 @@ def test_scan_is_deterministic_per_seed(digital_pdf, tmp_path):
     assert first.read_bytes() != other.read_bytes()
 
 
+@pytest.mark.slow  # scans rendered
 def test_images_are_the_scanned_pages(digital_pdf, tmp_path):
     scan = tmp_path / "x.scan.pdf"
     render_scan(digital_pdf, scan, FAST_SCAN)
@@ -156,6 +159,7 @@ def test_images_are_the_scanned_pages(digital_pdf, tmp_path):
         assert np.array_equal(np.asarray(Image.open(png)), np.asarray(Image.open(tiff)))
 
 
+@pytest.mark.slow  # scans rendered
 def test_stamp_is_red_and_optional(digital_pdf, tmp_path):
     def red_pixels(degradation: Degradation) -> int:
         path = render_images(digital_pdf, tmp_path / str(degradation.stamp), degradation, fmt="png")[0]
@@ -166,11 +170,13 @@ def test_stamp_is_red_and_optional(digital_pdf, tmp_path):
     assert red_pixels(replace(FAST_SCAN, jpeg=None, stamp=False)) == 0
 
 
+@pytest.mark.slow  # scans rendered
 def test_hard_preset_is_greyscale(digital_pdf, tmp_path):
     path = render_images(digital_pdf, tmp_path, replace(PRESETS["hard"], dpi=72), fmt="png")[0]
     assert Image.open(path).mode == "L"
 
 
+@pytest.mark.slow  # a 20000-pixel image, PDFs of every kind
 def test_bad_input_corpus_builds_every_case(tmp_path):
     cases = {path.name: (path, expected) for path, expected in build_bad_inputs(tmp_path)}
     assert set(cases) == {
@@ -198,7 +204,7 @@ def test_bad_input_corpus_builds_every_case(tmp_path):
         assert photo.format == "JPEG"
 
 
-@pytest.mark.skipif(not REPO_GOLD.is_dir(), reason="fixtures/gold is absent")
+@pytest.mark.slow  # 47 forms in each style
 @pytest.mark.parametrize("style", sorted(STYLES))
 def test_every_gold_record_renders(style, tmp_path):
     records = [record for path in sorted(REPO_GOLD.glob("*.json")) for record in load_records(path)]

@@ -93,6 +93,7 @@ def one_page(path, page, tmp_path):
     return target
 
 
+@pytest.mark.slow  # OCR
 def test_scan_has_the_digital_grid_and_its_values(digital, tmp_path):
     scan = read_pdf(one_page(SAMPLES / "dev-001.scan.pdf", 1, tmp_path))
     assert scan.kind == "scan"
@@ -105,6 +106,7 @@ def test_scan_has_the_digital_grid_and_its_values(digital, tmp_path):
     assert all(line.confidence is not None and line.bbox for r in rows for c in r.cells for line in c.lines)
 
 
+@pytest.mark.slow  # OCR
 def test_hard_scan_keeps_the_cell_structure_and_values(digital, tmp_path):
     """150-200 dpi, ~2° skew, blur, noise, faded toner; its own column widths, the same cells."""
     hard = read_pdf(one_page(SAMPLES / "dev-001-hard.scan.pdf", 1, tmp_path))
@@ -115,11 +117,13 @@ def test_hard_scan_keeps_the_cell_structure_and_values(digital, tmp_path):
     assert share_found(gold_numbers(gold_form("001-01")), page_rows(hard, 1)) >= 0.95
 
 
+@pytest.mark.slow  # OCR
 def test_hard_scan_with_a_seal_beside_the_values(tmp_path):
     hard = read_pdf(SAMPLES / "dev-002-hard-p2.scan.pdf")
     assert share_found(gold_numbers(gold_form("002-02")), hard.rows) >= 0.95
 
 
+@pytest.mark.slow  # OCR
 def test_a_seal_across_the_table_adds_no_ruling():
     """dev-000-hard page 1: the seal's ring crosses three indicator rows; below the indicator header
     no cell may start or end off the header's column boundaries."""

@@ -209,6 +209,7 @@ def score(path, form_id):
     return result, records
 
 
+@pytest.mark.slow  # OCR
 def test_a_page_whose_scanner_shadow_set_the_skew_is_read():
     """dev-000-hard page 25: a 3 degree skew and a shadow along the bottom edge that the deskew took for
     the page's level once, leaving no ruling straight enough to find: the form was lost."""
@@ -217,6 +218,7 @@ def test_a_page_whose_scanner_shadow_set_the_skew_is_read():
     assert result.accuracy >= 0.95 and result.silent_errors == 0, result.mismatches[:10]
 
 
+@pytest.mark.slow  # OCR
 def test_numbers_under_the_grey_seal_are_read():
     """dev-000-hard page 1: the seal's ring runs through the '1' of several 15.00 and 10.00."""
     table = read_pdf(SAMPLES / "dev-000-hard-p1.scan.pdf")
@@ -227,6 +229,7 @@ def test_numbers_under_the_grey_seal_are_read():
     assert len(on_page) >= 9, found  # page 1 prints ten of the form's eleven rows
 
 
+@pytest.mark.slow  # OCR
 def test_a_faint_page_with_misread_labels_keeps_its_sections():
     """dev-000-hard page 38: faint small print; '执行军()', '年度资金总制', '明目名称', '-级指标' are
     the form's labels read with a character wrong, and the funding block and columns hang on them."""

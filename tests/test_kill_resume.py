@@ -9,10 +9,14 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from batch_corpus import build_corpus, stored_results
 from docextract.store import DATABASE_NAME
 
 POLL_SECONDS = 0.005
+
+pytestmark = pytest.mark.slow  # subprocesses
 
 
 def start_batch(root: Path, outdir: Path, workers: int) -> subprocess.Popen:

@@ -35,6 +35,8 @@ RECORDINGS = ROOT / "fixtures" / "llm"
 SEEDS = ROOT / "fixtures" / "seeds"
 SECRET = "sk-test-0123456789-do-not-print"
 
+pytestmark = pytest.mark.slow  # a scripted endpoint or llama-server (servers), subprocesses
+
 
 def recorded(name: str) -> dict:
     return json.loads((RECORDINGS / name).read_text(encoding="utf-8"))["answer"]

@@ -18,6 +18,8 @@ CASES = [
     ("sample.digital.pdf", "sample.manifest.json", "samples/sample.gold.json", 0.995),
 ]
 
+pytestmark = pytest.mark.slow  # OCR
+
 
 @pytest.mark.parametrize("pdf, manifest, gold, bar", CASES, ids=[case[0] for case in CASES])
 def test_forms_and_pages_match_the_manifest_and_accuracy_holds(fixtures_dir, pdf, manifest, gold, bar):

@@ -88,6 +88,7 @@ def test_a_mixed_pdf_is_read_page_by_page(tmp_path):
     assert table_structure(table, 2) == table_structure(table, 1)
 
 
+@pytest.mark.slow  # scanned pages rendered and gridded
 def test_png_and_multipage_tiff_are_scanned_pages(tmp_path, digital):
     scan = pymupdf.open(SCAN)
     pixmap = pymupdf.Pixmap(scan, scan[0].get_images()[0][0])
@@ -107,6 +108,7 @@ def test_png_and_multipage_tiff_are_scanned_pages(tmp_path, digital):
     assert page_rows(tiff, 2)[0].page_break_before
 
 
+@pytest.mark.slow  # scanned pages rendered and gridded
 def test_a_red_seal_over_the_table_leaves_the_grid_alone(tmp_path):
     """The generator's typical scan: colour, 1.5° skew, noise, blur, a red seal across the table."""
     one_page = pymupdf.open()

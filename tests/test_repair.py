@@ -210,6 +210,7 @@ def test_corrupted_text_exports_are_repaired_or_flagged_never_wrongly_repaired(s
     assert outcomes["repaired"] / sum(outcomes.values()) >= REPAIRED_FLOOR
 
 
+@pytest.mark.slow  # OCR
 def test_corrupted_scans_are_repaired_or_flagged_never_wrongly_repaired(scan_tables):
     """OCR'd scans: the cells keep the recognizer's confidence, so a misread planted in a cell read with
     confidence 0.9999 is no easier to find than the real thing would be."""

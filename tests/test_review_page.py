@@ -36,6 +36,8 @@ FLAGGED_ID = "002-05"  # the document prints 全年执行数 1,500,000 against a
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+pytestmark = pytest.mark.slow  # a server and a browser
+
 
 @pytest.fixture(scope="module")
 def flagged_pdf(tmp_path_factory) -> Path:

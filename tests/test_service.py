@@ -42,6 +42,8 @@ CORRUPT = b"%PDF-1.7\n" + bytes(range(256)) * 8
 # sent on purpose (here and by schemathesis), so this server's lock-out is far away (tested on a server of its own)
 LIMITS = ["--workers", "1", "--max-upload-mb", "1", "--max-extract-pages", "2", "--max-auth-failures", "1000"]
 
+pytestmark = pytest.mark.slow  # a server, subprocesses
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):

@@ -79,6 +79,7 @@ def test_name_suggestions():
     assert suggest_indicator_name(None).canonical is None
 
 
+@pytest.mark.slow  # a subprocess
 def test_import_reads_no_data():
     """The mapper imports align_category at module level: importing must stay free of I/O."""
     code = "import docextract.taxonomy as t; print(t._data.cache_info().currsize)"

@@ -1,20 +1,27 @@
-"""Text exports -> CellTable: the three seed layouts, page breaks, encodings, and what is not a form."""
+"""Text exports -> CellTable -> records: the three seed layouts, page breaks, encodings, what is not a form,
+and the seed forms edited one at a time (tests/export_edits.py)."""
 
 from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docextract.mapping import map_table
-from docextract.model import CellTable, Row
+from docextract.model import CellTable, FormRecord, Row
 from docextract.sources.errors import NotAFormError
 from docextract.sources.text_export import read_text_export
 from docextract.sources.wrapping import display_width
+from export_edits import (
+    blank_line_between_tab_rows, changed_character, changed_digit, line_ends, markup, replaced_cell, spaced_label,
+    stray_pipe, text_pools,
+)
+from seed_forms import contract, read_forms, split_forms
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 TAB, LINES, TAGGED = (next(SEEDS.glob(f"{stem}_*.txt")) for stem in ("000", "001", "002"))
@@ -108,61 +115,125 @@ def test_other_encodings_and_line_ends_read_the_same(tmp_path, tables, encoding)
 
 
 @pytest.mark.parametrize("content, reason", [
-    (b"", "no"),
-    (b"   \n\n\t\n", "no"),
-    ("项目支出情况说明\n本年度无绩效自评。\n".encode(), "no"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not decodable"),
-    ("财政项目支出绩效自评表".encode("utf-16"), "not decodable"),
-    ("财政项目支出绩效自评表\x00\x01".encode(), "binary"),
+    (b"", "no 财政项目支出绩效自评表 in this text"),
+    (b"   \n\n\t\n", "no 财政项目支出绩效自评表 in this text"),
+    ("项目支出情况说明\n本年度无绩效自评。\n".encode(), "no 财政项目支出绩效自评表 in this text"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not decodable text (tried utf-8 and gb18030)"),
+    ("财政项目支出绩效自评表".encode("utf-16"), "not decodable text (tried utf-8 and gb18030)"),
+    ("财政项目支出绩效自评表\x00\x01".encode(), "binary content, not a text export"),
 ])
 def test_text_without_a_form_is_refused_with_its_reason(tmp_path, content, reason):
     path = tmp_path / "x.txt"
     path.write_bytes(content)
-    with pytest.raises(NotAFormError, match=reason):
+    with pytest.raises(NotAFormError) as refused:
         read_text_export(path)
+    assert str(refused.value) == reason
 
 
-# ---------------------------------------------------------------------------- robustness
+# ---------------------------------------------------------------------------- one form at a time, edited
 
-def _extract(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "000_fuzz.txt"
-    path.write_bytes(data)
+NO_FORM = "no 财政项目支出绩效自评表 in this text"
+REFUSALS = (NO_FORM, "not decodable text", "binary content")
+EDITS = {  # family -> strategy of edits over the seed forms
+    "replaced cell": lambda forms: replaced_cell(forms, text_pools(forms)),
+    "changed character": changed_character,
+    "changed digit": changed_digit,
+    "spaced label": spaced_label,
+    "markup": markup,
+    "stray pipe": stray_pipe,
+    "line ends": line_ends,
+    "blank line between tab rows": blank_line_between_tab_rows,
+}
+EDIT_RUNS = settings(max_examples=60, deadline=None, derandomize=True, database=None)
+
+
+def test_each_seed_form_read_alone_is_its_gold(seed_forms):
+    """The ground the edits stand on: cut out of its export, every form reads as its gold, field for field."""
+    assert Counter(form.layout for form in seed_forms) == {"tab": 34, "lines": 3, "tagged": 10}
+    assert [form.id for form in seed_forms if contract(form.record) != form.gold] == []
+
+
+@pytest.mark.parametrize("family", list(EDITS))
+@EDIT_RUNS
+@given(data=st.data())
+def test_an_edit_changes_only_the_fields_it_touched(seed_forms, forms_folder, family, data):
+    """Every field the edit did not touch is still the gold; a text it changed comes back as the new text; a
+    number it changed comes back as printed, or the form is flagged (never verified with another number).
+    Layout edits change nothing, not even the form's status or findings."""
+    edit = data.draw(EDITS[family](seed_forms))
+    [record] = read_forms(edit.text, forms_folder, edit.form.id[:3])
+    got = contract(record)
+    expected = edit.form.gold | edit.texts
+    for path, printed in edit.numbers.items():
+        assert got[path] == printed or record.status == "flagged", f"verified with {path} = {got[path]}"
+        expected[path] = got[path]
+    wrong = {p: (expected.get(p), got.get(p)) for p in got.keys() | expected.keys() if got.get(p) != expected.get(p)}
+    assert wrong == {}, f"{edit}: (expected, read) {wrong}"
+    if not edit.texts and not edit.numbers:
+        assert [(f.check, f.cells) for f in record.findings] == [
+            (f.check, f.cells) for f in edit.form.record.findings]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@given(picks=st.lists(st.integers(0, 46), min_size=1, max_size=5))
+def test_forms_of_any_layout_read_the_same_in_any_order_and_company(seed_forms, forms_folder, picks):
+    """Forms cut from the three exports and put together in any order, repeated or not, as one file (tab
+    rows, one-cell-per-line rows and markup mixed): each comes back as its gold, in the file's order."""
+    forms = [seed_forms[i] for i in picks]
+    text = "\n".join(form.text.rstrip("\n") + "\n" for form in forms)
+    records = read_forms(text, forms_folder)
+    assert [contract(r) for r in records] == [form.gold for form in forms]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None)
+@given(seed=st.sampled_from([TAB, LINES, TAGGED]), cut=st.floats(0, 1))
+def test_a_truncated_export_keeps_every_form_printed_before_the_cut(forms_folder, seed, cut):
+    """Cut at any character: every form whose last line was printed whole comes back as its gold; the form
+    cut short may come back in part or not at all; a file cut before its first form is refused as no form."""
+    text = seed.read_text(encoding="utf-8")
+    at = int(len(text) * cut)
+    gold = json.loads((SEEDS.parent / "gold" / f"{seed.name[:3]}.json").read_text(encoding="utf-8"))
+    ends, offset = [], 0
+    for lines in split_forms(text):  # where each form's printed text ends
+        body = "\n".join(lines)
+        ends.append(text.index(body, offset) + len(body.rstrip()))
+        offset = ends[-1]
+    whole = sum(end <= at for end in ends)
+    path = forms_folder / seed.name
+    path.write_text(text[:at], encoding="utf-8")
     try:
         records = map_table(read_text_export(path))
     except NotAFormError as exc:
-        assert str(exc)
+        assert str(exc) == NO_FORM and whole == 0
         return
-    assert all(r.id and r.source == str(path) for r in records)
+    assert len(records) in (whole, whole + 1)
+    assert [contract(r) for r in records[:whole]] == [contract(FormRecord.model_validate(g)) for g in gold[:whole]]
 
 
-SEED_BYTES = [path.read_bytes() for path in (TAB, LINES, TAGGED)]
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-@FUZZ
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
 @given(data=st.binary(max_size=2000))
-def test_random_bytes_give_records_or_not_a_form(tmp_path, data):
-    _extract(tmp_path, data)
+def test_random_bytes_are_refused_with_their_reason(forms_folder, data):
+    path = forms_folder / "000_fuzz.txt"
+    path.write_bytes(data)
+    with pytest.raises(NotAFormError) as refused:
+        read_text_export(path)
+    assert str(refused.value).startswith(REFUSALS)
 
 
-@FUZZ
-@given(text=st.text(alphabet=st.sampled_from(list("财政项目支出绩效自评表年度总分一级指标名称资金 \t\n|<p>0123456789.-%（）()≥")), max_size=600))
-def test_random_form_words_give_records_or_not_a_form(tmp_path, text):
-    _extract(tmp_path, text.encode())
+FORM_WORDS = ["主管部门", "实施单位", "项目资金", "（万元）", "年度资金总额", "年初预算数", "一级指标", "二级指标",
+              "三级指标", "年度指标值", "实际完成值", "分值", "得分", "总分", "评分等级", "产出指标", "数量指标",
+              "≥100.00(家)", "达成指标", "15.00", "2,936.70", "-", "|", "<p>", "</p>", "财政项目", "绩效自评"]
 
 
-@FUZZ
-@given(seed=st.sampled_from(SEED_BYTES), cut=st.floats(0, 1))
-def test_truncated_exports_give_records_or_not_a_form(tmp_path, seed, cut):
-    _extract(tmp_path, seed[: int(len(seed) * cut)])
-
-
-@FUZZ
-@given(seed=st.sampled_from(SEED_BYTES), order=st.randoms(use_true_random=False), keep=st.floats(0, 1))
-def test_shuffled_and_dropped_lines_give_records_or_not_a_form(tmp_path, seed, order: random.Random, keep):
-    lines = seed.split(b"\n")
-    order.shuffle(lines)
-    _extract(tmp_path, b"\n".join(lines[: int(len(lines) * keep)]))
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(words=st.lists(st.sampled_from(FORM_WORDS), max_size=80),
+       gaps=st.lists(st.sampled_from(["\t", " ", "\n", "\n\n", ""]), min_size=80, max_size=80))
+def test_form_words_without_a_title_or_project_are_no_form(forms_folder, words, gaps):
+    """Labels, values and markup of a form in any order, but neither its title nor 项目名称: no form."""
+    path = forms_folder / "000_words.txt"
+    path.write_text("".join(word + gap for word, gap in zip(words, gaps)), encoding="utf-8")
+    with pytest.raises(NotAFormError, match=NO_FORM):
+        read_text_export(path)
 
 
 # ---------------------------------------------------------------------------- other wrap widths
