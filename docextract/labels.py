@@ -89,6 +89,16 @@ def leading_role(k: str, group: str) -> str | None:
     return None
 
 
+@cache
+def all_labels() -> frozenset[str]:
+    """Every label the form prints: titles, section and header labels, 总分, 评分等级, the categories."""
+    found = set(_labels()["titles"])
+    for name in ("info", "funding_header", "funding_rows", "goal_header", "indicator_header"):
+        found.update(s for spellings in _labels()[name].values() for s in spellings)
+    found.update(_labels()["total"] + _labels()["grade"])
+    return frozenset(found | categories().terms)
+
+
 def roles_in(group: str) -> list[str]:
     return list(_labels()[group])
 

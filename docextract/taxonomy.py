@@ -40,6 +40,11 @@ def _key(text: str) -> str:
     return _NOT_LABEL_CHAR.sub("", nfkc(text).translate(_variants()))
 
 
+def suffix() -> str:
+    """What every category label ends with (指标)."""
+    return _data("taxonomy.json")["suffix"]
+
+
 def level1_labels() -> list[str]:
     return list(_data("taxonomy.json")["level2_by_level1"])
 

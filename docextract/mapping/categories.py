@@ -12,6 +12,7 @@ from functools import lru_cache
 from docextract import labels, taxonomy
 
 MAX_LABEL_LENGTH = 12
+SHORT_FORM = 4  # characters before 指标 from which a label may be printed without it
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,12 @@ def joined(prefix: str, rest: str) -> str | None:
     """The label a category cut by a page break spells once its rest is appended."""
     k = prefix + rest
     return k if k in labels.categories().terms else None
+
+
+def short_form(text: str) -> bool:
+    """A label printed without its 指标 ('社会效益', '服务对象满意度'): kept as printed, not completed. Only
+    long labels are printed so; a short beginning ('社会', '成本') is a label cut off."""
+    return len(text) >= SHORT_FORM and text + taxonomy.suffix() in labels.categories().terms
 
 
 def complete(prefix: str, level1: str | None) -> str | None:

@@ -15,6 +15,7 @@ from docextract.model import Cell, Row
 
 OPEN_END = 10_000
 HEADING_ROLES = ("section", "funding", "goal")  # labels of a whole block, not of a column of values
+LEADING_ROLES = ("level1", "level2")  # the categories a table opens with: merged cells, their labels easily lost
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def header_schema(row: Row, group: str) -> tuple[Schema, list[Cell]]:
     schema = Schema(tuple(columns))
     canonical = [role for role in labels.roles_in(group) if role not in HEADING_ROLES]
     first = canonical.index(schema.roles[0]) if schema.roles[0] in canonical else 0
-    leading = tuple(r for r in canonical[:first] if r not in places)
+    leading = tuple(r for r in canonical[:first] if r not in places and r in LEADING_ROLES)
     return (schema.with_roles(leading + schema.roles) if leading else schema), named
 
 

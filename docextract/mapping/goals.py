@@ -20,6 +20,9 @@ def read_goals(header: Row | None, rows: list[Row], ledger: Ledger) -> tuple[str
         return None, None
     columns, named = Columns.from_header(header, "goal_header")
     ledger.use(*named)
+    inline = _inline_goals(header, ledger)
+    if inline is not None:  # 年度目标 | text | 实际完成情况 | text: the goals printed in the header row
+        return inline
     goal_label = labels.spellings("goal_header", "goal")[0]
     left: list[Cell] = []
     expected: list[Cell] = []
@@ -46,3 +49,18 @@ def read_goals(header: Row | None, rows: list[Row], ledger: Ledger) -> tuple[str
     chosen = {goal_expected, goal_actual}
     ledger.use(*(c for c in left if clean_text(c.text) in chosen))  # a copy of a goal text
     return goal_expected, goal_actual
+
+
+def _inline_goals(header: Row, ledger: Ledger) -> tuple[str | None, str | None] | None:
+    """Goals printed beside their labels in one row: the text cells after a label, up to the next one."""
+    values: dict[str, list[Cell]] = {}
+    role = None
+    for cell in header.nonblank():
+        found = labels.role_of(key(cell.text), "goal_header")
+        if found is not None:
+            role = found
+        elif role in ("expected", "actual"):
+            values.setdefault(role, []).append(cell)
+    if not values:
+        return None
+    return ledger.text("goal_expected", values.get("expected", [])), ledger.text("goal_actual", values.get("actual", []))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from docextract.labels import categories, key, points_of, row_keys
 from docextract.mapping.align import Aligned, Schema, align_row, gap_roles
-from docextract.mapping.categories import complete, exact_category, joined, read_category, stacked
+from docextract.mapping.categories import complete, exact_category, joined, read_category, short_form, stacked
 from docextract.mapping.columns import header_schema
 from docextract.mapping.fit import fit
 from docextract.mapping.ledger import Ledger
@@ -244,11 +244,12 @@ class IndicatorReader:
         return False
 
     def _settle(self, level: int) -> None:
-        """A cut label whose rest never came: the one label it can be under its level-1 category."""
+        """A cut label whose rest never came: the one label it can be under its level-1 category; a long
+        label printed without its 指标 stays as printed."""
         cut = self.level[level]
         if cut.prefix:
             level1 = self.level[1].text if level == 2 else None
-            term = complete(cut.prefix, level1)
+            term = None if short_form(cut.prefix) else complete(cut.prefix, level1)
             if term:
                 self._relabel(level, cut.rows, term)
                 cut.text = term

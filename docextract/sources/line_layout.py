@@ -65,10 +65,29 @@ def split_pieces(lines: list[Line]) -> list[Piece]:
     pieces = []
     for line in lines:
         # spaces between Latin words belong to the text ("Windows Server"); other spaces separate cells
-        parts = _LATIN_GAP.sub("\u00a0", strip_debris(line.text)).split()
+        parts = _spaced_labels(_LATIN_GAP.sub("\u00a0", strip_debris(line.text)).split())
         for n, part in enumerate(parts):
             pieces.append(Piece(part.replace("\u00a0", " "), line, n == 0, n == len(parts) - 1))
     return pieces
+
+
+def _spaced_labels(parts: list[str]) -> list[str]:
+    """Parts of a line that spell one of the form's labels only together ('全年 执行数', '总 分') are one
+    label with spaces inside; parts that are words of their own stay apart."""
+    known = labels.all_labels()
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        for n in (4, 3, 2):
+            group = parts[i:i + n]
+            if len(group) == n and key("".join(group)) in known and not any(key(p) in known for p in group):
+                out.append("".join(group))
+                i += n
+                break
+        else:
+            out.append(parts[i])
+            i += 1
+    return out
 
 
 def join(pieces: list[Piece]) -> str:

@@ -57,7 +57,10 @@ def decode(data: bytes) -> str:
         try:
             text = data.decode(encoding)
             break
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                text = data[:exc.start].decode(encoding)  # a file cut inside its last character
+                break
             continue
     else:
         raise NotAFormError("not decodable text (tried utf-8 and gb18030)")
@@ -109,7 +112,8 @@ def _usual_gap(gaps: list[int], default: int) -> int:
 
 def _tab_row(line: Line, source: str) -> Row:
     texts = [text.strip() for text in line.text.split("\t")]
-    cells = [line.cell(source, col, text) for col, text in enumerate(texts) if text]
+    # a cell holding only layout debris (a stray pipe, an empty tag) is an empty cell
+    cells = [line.cell(source, col, text) for col, text in enumerate(texts) if text and strip_debris(text).strip()]
     return Row(cells=cells, page=line.page, line=line.number, page_break_before=line.page_break)
 
 
