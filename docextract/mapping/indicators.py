@@ -69,6 +69,7 @@ class IndicatorReader:
         for level in (1, 2):
             self._settle(level)
             self._unstack(level)
+        self._labels_printed_below()
         for n, cells in enumerate(self.level_cells):
             for level, cell in cells.items():
                 if cell is not None and getattr(self.indicators[n], f"level{level}") is not None:
@@ -276,6 +277,28 @@ class IndicatorReader:
                     setattr(self.indicators[m], field, term)
                     self.level_cells[m][level] = self.level_cells[n][level]
             n = end
+
+    def _labels_printed_below(self) -> None:
+        """A merged category cell's label printed on a middle row of its rows (an export of a page whose
+        labels sit at the cell's centre) leaves the rows above it with the label of the run before, or
+        none at the table's start. Rows before the first level-1 label take it; a row whose level-2
+        label cannot sit under its level-1 label takes the next level-2 label printed below it that can,
+        within its level-1 run."""
+        rows = self.indicators
+        first = next((n for n, ind in enumerate(rows) if ind.level1 is not None), None)
+        for n in range(first or 0):
+            rows[n].level1 = rows[first].level1
+            self.level_cells[n][1] = self.level_cells[first][1]
+        parents = categories().parents
+        for n, ind in enumerate(rows):
+            if ind.level2 is not None and ind.level1 in parents.get(ind.level2, (ind.level1,)):
+                continue
+            below = next((m for m in range(n + 1, len(rows)) if rows[m].level1 != ind.level1
+                          or (rows[m].level2 is not None and self.printed[m])), None)
+            if below is not None and rows[below].level1 == ind.level1 and \
+                    ind.level1 in parents.get(rows[below].level2 or "", ()):
+                ind.level2 = rows[below].level2
+                self.level_cells[n][2] = self.level_cells[below][2]
 
     def _relabel(self, level: int, rows: list[int], term: str) -> None:
         for n in rows:
