@@ -170,6 +170,7 @@ class Indicator(BaseModel):
     level1_match: Alignment | None = None
     level2_match: Alignment | None = None
     name_match: Alignment | None = None
+    alignment_cost: float | None = None  # how badly the row's cells fit their columns (mapping/align.py)
 
 
 class Finding(BaseModel):

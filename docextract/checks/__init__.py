@@ -32,6 +32,9 @@ Checks (id: default severity — what it holds):
 - required_field: by the pack's `required_fields` — a blank identity anchor or year is an error
 - label_as_value: error — an indicator named like a printed label ('绩效指标', '三级指标'): a header read
   into the row
+- alignment: error — a row whose cells fit the table's columns badly (its alignment cost)
+- placement: error — a category that is no category of its level; a target or actual that is a sentence
+  beside a measure: text the form did not print in that column
 - deviation_missing: warning; deviation_on_full_score: info — a 偏差原因 exactly where points were lost
 """
 
@@ -45,6 +48,7 @@ from docextract.checks.funding import (
 )
 from docextract.checks.grade import check_grade
 from docextract.checks.guideline import check_score_scale, check_weight_split
+from docextract.checks.placement import check_alignment, check_categories, check_values
 from docextract.checks.layout import check_amount_scale, check_funding_blanks, check_subrow_score
 from docextract.checks.precision import check_precision
 from docextract.checks.rules import Rules, default_rules
@@ -54,14 +58,18 @@ from docextract.checks.totals import (
 from docextract.checks.year import check_document_years, check_year
 from docextract.model import Finding, FormRecord
 
-__all__ = ["CHECKS", "DOCUMENT_CHECKS", "Rules", "check_document", "check_record", "default_rules"]
+__all__ = ["CHECKS", "DOCUMENT_CHECKS", "NUMBER_CHECKS", "TEXT_CHECKS", "Rules", "check_document", "check_record", "default_rules"]
 
 CHECKS = (
     check_precision, check_weight_total, check_score_total, check_score_range, check_category_points,
     check_execution_rate, check_mixed_rounding, check_budget_score, check_subrows, check_over_budget,
     check_subrow_score, check_funding_blanks, check_amount_scale, check_year,
     check_grade, check_score_scale, check_weight_split, check_required, check_label_values, check_deviation,
+    check_alignment, check_categories, check_values,
 )
+# checks of where texts landed: no edit of a number clears their findings (repair looks past them)
+TEXT_CHECKS = (check_alignment, check_categories, check_values)
+NUMBER_CHECKS = tuple(check for check in CHECKS if check not in TEXT_CHECKS)
 DOCUMENT_CHECKS = ("year_document",)  # set by check_document only; check_record keeps them
 
 

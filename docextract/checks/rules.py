@@ -46,6 +46,7 @@ class Rules(BaseModel):
     grade_bands: list[GradeBand]
     weight_split: WeightSplit
     year_range: YearRange  # the years a form of this pack may report on (inclusive)
+    alignment_max_cost: float  # a row's alignment cost from which a cell is taken to sit in the wrong column
     amount_scale_min_digits: int  # significant digits from which 年初/全年预算数 a power of ten apart is a misread
     severity: dict[str, Severity]  # check id -> severity of its findings
     required_fields: dict[Severity, list[str]]  # field paths; "indicators[]." applies to every row

@@ -27,7 +27,7 @@ def tags_file(gold: Path) -> Path | None:
 class _Tally:
     def __init__(self) -> None:
         self.forms = self.found = self.exact = self.correct = self.total = 0
-        self.silent = self.false_alarms = self.verified = self.verifiable = self.verified_verifiable = 0
+        self.silent = self.verified_wrong = self.false_alarms = self.verified = self.verifiable = self.verified_verifiable = 0
         self.examples: list[dict] = []
 
     def add(self, run: DocumentRun, form: str, verifies: bool) -> None:
@@ -40,6 +40,7 @@ class _Tally:
         self.total += total
         self.exact += bool(total) and correct == total
         self.silent += bool(outcome and outcome.silent_error)
+        self.verified_wrong += bool(outcome and outcome.verified_wrong)
         self.false_alarms += bool(outcome and outcome.false_alarm)
         verified = bool(outcome and outcome.status == "verified")
         self.verified += verified
@@ -58,6 +59,7 @@ class _Tally:
             "field_accuracy": round(self.correct / self.total, 6) if self.total else None,
             "exact_forms": round(self.exact / self.forms, 6) if self.forms else None,
             "silent_errors": self.silent,
+            "verified_wrong": self.verified_wrong,
             "false_alarms": self.false_alarms,
             "verified": self.verified,
             "verifiable": self.verifiable,
@@ -90,11 +92,12 @@ def markdown(tagged: dict[str, dict[str, Any]]) -> str:
     lines = ["## per damage kind, template variant and layout", "",
              "_A form counts for every tag it carries. Verified share: of the forms whose printed arithmetic "
              "verifies (their expected record passes the checks)._", "",
-             "| tag | forms | found | field acc. | exact forms | silent errors | false alarms | verified share |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| tag | forms | found | field acc. | exact forms | silent errors | verified, a field wrong | "
+             "false alarms | verified share |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for tag, f in tagged.items():
         lines.append(f"| {tag} | {f['forms']} | {f['forms_found']} | {pct(f['field_accuracy'])} | "
-                     f"{pct(f['exact_forms'])} | {f['silent_errors']} | {f['false_alarms']} | "
+                     f"{pct(f['exact_forms'])} | {f['silent_errors']} | {f['verified_wrong']} | {f['false_alarms']} | "
                      f"{pct(f['verified_share'])} |")
     lines += ["", "### wrong fields per tag (first examples)", ""]
     for tag, f in tagged.items():

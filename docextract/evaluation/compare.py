@@ -51,6 +51,7 @@ class FormOutcome:
     project: str | None
     status: str | None  # the prediction's "verified" / "flagged"; None when missed or not checked
     wrong_numbers: list[str] = field(default_factory=list)  # field paths whose number differs from gold
+    wrong_fields: int = 0  # fields of any kind (texts too) that differ from gold
     findings: list[str] = field(default_factory=list)  # the prediction's error findings, "check: message"
     in_gold: bool = True
     found: bool = True
@@ -64,6 +65,11 @@ class FormOutcome:
     def silent_error(self) -> bool:
         """Verified, yet some number differs from gold: the checks vouched for a wrong number."""
         return self.status == "verified" and not self.numbers_match
+
+    @property
+    def verified_wrong(self) -> bool:
+        """Verified, yet some field (a text too: a category in the wrong column) differs from gold."""
+        return self.status == "verified" and (not self.numbers_match or self.wrong_fields > 0)
 
     @property
     def false_alarm(self) -> bool:
@@ -126,6 +132,10 @@ class EvalResult:
         return sum(o.silent_error for o in self.outcomes)
 
     @property
+    def verified_wrong(self) -> int:
+        return sum(o.verified_wrong for o in self.outcomes)
+
+    @property
     def false_alarms(self) -> int:
         return sum(o.false_alarm for o in self.outcomes)
 
@@ -186,6 +196,7 @@ class EvalResult:
             "verified": self.status_count("verified"),
             "flagged": self.status_count("flagged"),
             "silent_errors": self.silent_errors,
+            "verified_wrong": self.verified_wrong,
             "false_alarms": self.false_alarms,
             "false_alarms_justified": sum(o.false_alarm and o.gold_fails_checks for o in self.outcomes),
             "llm_calls": self.llm_calls,
@@ -214,12 +225,14 @@ class _FormScorer:
         self.result, self.form_id, self.pred = result, form_id, pred
         self.provenance = (pred or {}).get("provenance") or {}
         self.wrong_numbers: list[str] = []
+        self.wrong_fields = 0
 
     def score(self, key: str, gold: Any, pred: Any, path: str) -> None:
         """`path`: the field in the predicted record; for a missed row, in the gold record."""
         found = pred is not MISSING
         ok = self.result.score(self.form_id, key, gold, pred, path if found else None,
                                locate(path, self.provenance) if found else None)
+        self.wrong_fields += not ok
         # a missed row with no number in gold holds no wrong number
         if not ok and key in NUMBER_FIELDS and (found or gold is not None):
             self.wrong_numbers.append(path if found else f"{path} (missed)")
@@ -280,7 +293,7 @@ def compare_form(gold: dict, pred: dict | None, result: EvalResult, form_id: str
     scorer.indicators(gold.get("indicators") or [])
     outcome = FormOutcome(
         form=form_id, project=gold.get("project_name"), status=None if pred is None else pred.get("status"),
-        wrong_numbers=scorer.wrong_numbers, findings=[] if pred is None else _error_findings(pred),
+        wrong_numbers=scorer.wrong_numbers, wrong_fields=scorer.wrong_fields, findings=[] if pred is None else _error_findings(pred),
         found=pred is not None,
     )
     if outcome.false_alarm:

@@ -13,7 +13,7 @@ from docextract.evaluation.compare import EvalResult
 from docextract.evaluation.run import DocumentRun
 
 KIND_FIGURES = ("field_accuracy", "row_recall", "row_precision", "text_char_accuracy", "taxonomy_accuracy",
-                "forms", "silent_errors", "false_alarms")
+                "forms", "silent_errors", "verified_wrong", "false_alarms")
 
 
 def _merged(runs: list[DocumentRun]) -> EvalResult:

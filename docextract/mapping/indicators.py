@@ -52,7 +52,6 @@ class IndicatorReader:
         self.schema = schema  # the columns of the last header row read (repeated on continuation pages)
         self.ledger = ledger
         self.indicators: list[Indicator] = []
-        self.costs: list[float] = []  # per indicator: the cost of its row's column alignment
         self.points: dict[str, float] = {}  # category -> the points its label prints ('产出指标(70分)')
         self.level_cells: list[dict[int, Cell | None]] = []  # per indicator: level -> category cell
         self.printed: list[bool] = []  # per indicator: the row printed its own category cells
@@ -170,9 +169,9 @@ class IndicatorReader:
         numbers = {role: self.ledger.number(path + role, values[role][0] if role in values else None)
                    for role in ("weight", "score")}
         indicator = Indicator(level1=self.level[1].text, level2=self.level[2].text, **text, **numbers,
-                              target_parsed=parse_measure(text["target"]), actual_parsed=parse_measure(text["actual"]))
+                              target_parsed=parse_measure(text["target"]), actual_parsed=parse_measure(text["actual"]),
+                              alignment_cost=cost)
         self.indicators.append(indicator)
-        self.costs.append(cost)
         self.level_cells.append({level: self.level[level].cell for level in (1, 2)})
         self.printed.append(printed)
         self.blank.append(blank)
@@ -281,17 +280,22 @@ class IndicatorReader:
     def _labels_printed_below(self) -> None:
         """A merged category cell's label printed on a middle row of its rows (an export of a page whose
         labels sit at the cell's centre) leaves the rows above it with the label of the run before, or
-        none at the table's start. Rows before the first level-1 label take it; a row whose level-2
-        label cannot sit under its level-1 label takes the next level-2 label printed below it that can,
-        within its level-1 run."""
+        none at the table's start. Rows before the first level-1 label take it; a row printing no category
+        whose level-2 label cannot sit under its level-1 label, or that opens its level-1 run without one,
+        takes the next level-2 label printed below it that can, within its level-1 run."""
         rows = self.indicators
         first = next((n for n, ind in enumerate(rows) if ind.level1 is not None), None)
         for n in range(first or 0):
             rows[n].level1 = rows[first].level1
             self.level_cells[n][1] = self.level_cells[first][1]
         parents = categories().parents
+        labelled = False  # a level-2 label was printed in the current level-1 run
         for n, ind in enumerate(rows):
-            if ind.level2 is not None and ind.level1 in parents.get(ind.level2, (ind.level1,)):
+            if n == 0 or ind.level1 != rows[n - 1].level1:
+                labelled = False
+            mismatched = ind.level2 is not None and ind.level1 not in parents.get(ind.level2, (ind.level1,))
+            if self.printed[n] or not (mismatched or ind.level2 is None and not labelled):
+                labelled = labelled or ind.level2 is not None
                 continue
             below = next((m for m in range(n + 1, len(rows)) if rows[m].level1 != ind.level1
                           or (rows[m].level2 is not None and self.printed[m])), None)

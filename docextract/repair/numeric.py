@@ -1,6 +1,6 @@
 """Check-driven numeric repair: when the form's arithmetic fails, look for the one misread that explains it.
 
-Every number an error finding cites is given each alternative one misread away (misreads.py); an
+Every number an error finding of the arithmetic cites (findings on where texts landed are no number's) is given each alternative one misread away (misreads.py); an
 alternative survives when the whole scorer then passes. Only a unique survivor is applied, as a Repair
 with the old and the new value. None, or several, leave the record as read (several are named in an info
 finding). A document that printed a wrong number consistently — a rate that agrees with it, two rows that
@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from docextract.checks import CHECKS, Rules, check_record, default_rules
+from docextract.checks import NUMBER_CHECKS as CHECKS
+from docextract.checks import Rules, check_record, default_rules
 from docextract.model import Cell, Finding, FormRecord, Repair
 from docextract.repair.misreads import Edit, normalized, undo_misreads
 from docextract.repair.paths import get_value, numbers_of, with_value

@@ -63,6 +63,8 @@ def headline(evaluation: Evaluation) -> Table:
         ["forms", str(s["forms"]), f"{s['forms_found']} found, {s['extra_forms']} extra"],
         ["verified / flagged", f"{s['verified']} / {s['flagged']}", ""],
         ["silent errors", str(s["silent_errors"]), "verified forms holding a number that differs from gold"],
+        ["verified, any field wrong", str(s["verified_wrong"]),
+         "verified forms holding any field (a text too) that differs from gold"],
         ["false alarms", str(s["false_alarms"]),
          f"flagged forms whose numbers all match gold; {s['false_alarms_justified']} on documents that "
          "themselves fail the checks"],
