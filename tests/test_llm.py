@@ -18,12 +18,12 @@ from llm_server import ScriptedEndpoint, free_port, llama_server
 
 from docextract.evaluation import compare_records, load_gold
 from docextract.mapping.forms import split_forms
-from docextract.mapping.llm import LLMRunSummary, needs_llm, refine_records
-from docextract.mapping.llm.client import LLMFailure, ask
-from docextract.mapping.llm.prompt import load_prompt
-from docextract.mapping.llm.request import build_request
-from docextract.mapping.llm.response import RepairAnswer
-from docextract.mapping.llm.stage import FAILED
+from docextract.llm import LLMRunSummary, needs_llm, refine_records
+from docextract.llm.client import LLMFailure, ask
+from docextract.llm.prompt import load_prompt
+from docextract.llm.request import build_request
+from docextract.llm.response import RepairAnswer
+from docextract.llm.stage import FAILED
 from docextract.model import CellTable, FormRecord
 from docextract.pipeline import records_from_table
 from docextract.repair.paths import numbers_of

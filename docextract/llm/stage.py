@@ -13,12 +13,12 @@ from pydantic import ValidationError
 
 from docextract.checks import Rules, default_rules
 from docextract.mapping.forms import split_forms
-from docextract.mapping.llm.accept import Verdict, judge
-from docextract.mapping.llm.cache import AnswerCache
-from docextract.mapping.llm.client import LLMFailure, ask
-from docextract.mapping.llm.prompt import Prompt, load_prompt
-from docextract.mapping.llm.request import build_request
-from docextract.mapping.llm.response import RepairAnswer
+from docextract.llm.accept import Verdict, judge
+from docextract.llm.cache import AnswerCache
+from docextract.llm.client import LLMFailure, ask
+from docextract.llm.prompt import Prompt, load_prompt
+from docextract.llm.request import build_request
+from docextract.llm.response import RepairAnswer
 from docextract.model import Cell, CellTable, Finding, FormRecord, LLMTrace, Repair, Row
 from docextract.settings import LLMPolicy, LLMSettings
 

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
-PROMPTS = Path(__file__).resolve().parents[3] / "prompts"
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 _SECTION = re.compile(r"^## (system|user|assistant)\s*$", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 

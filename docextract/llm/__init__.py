@@ -9,8 +9,8 @@ patches citing source cells, and the scorer decides whether any of it is accepte
     accept.py    the accept rule; cache.py answers on disk; summary.py the run's figures
 """
 
-from docextract.mapping.llm.client import LLMFailure
-from docextract.mapping.llm.stage import needs_llm, refine_records
-from docextract.mapping.llm.summary import LLMRunSummary
+from docextract.llm.client import LLMFailure
+from docextract.llm.stage import needs_llm, refine_records
+from docextract.llm.summary import LLMRunSummary
 
 __all__ = ["LLMFailure", "LLMRunSummary", "needs_llm", "refine_records"]

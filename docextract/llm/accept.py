@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from docextract.checks import Rules, check_record
-from docextract.mapping.llm.request import short
-from docextract.mapping.llm.response import RepairAnswer, RowPatch, field_path
+from docextract.llm.request import short
+from docextract.llm.response import RepairAnswer, RowPatch, field_path
 from docextract.model import Cell, FormRecord
 from docextract.repair.paths import get_value, numbers_of, with_value
 from docextract.taxonomy import align_record

@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from docextract.mapping.llm.prompt import Prompt
-from docextract.mapping.llm.response import (FORM_FIELDS, FUNDING_FIELDS, FUNDING_ROWS, INDICATOR_FIELDS, RepairAnswer,
+from docextract.llm.prompt import Prompt
+from docextract.llm.response import (FORM_FIELDS, FUNDING_FIELDS, FUNDING_ROWS, INDICATOR_FIELDS, RepairAnswer,
                                               field_path)
 from docextract.model import Cell, FormRecord, Row
 from docextract.repair.paths import get_value

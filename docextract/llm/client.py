@@ -16,8 +16,8 @@ import openai
 from instructor.core import Hooks, IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
 
-from docextract.mapping.llm.request import FormRequest
-from docextract.mapping.llm.response import RepairAnswer
+from docextract.llm.request import FormRequest
+from docextract.llm.response import RepairAnswer
 from docextract.settings import LLMSettings
 
 MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON}
