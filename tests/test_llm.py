@@ -17,13 +17,13 @@ import pytest
 from llm_server import ScriptedEndpoint, free_port, llama_server
 
 from docextract.evaluation import compare_records, load_gold
-from docextract.mapping.forms import split_forms
 from docextract.llm import LLMRunSummary, needs_llm, refine_records
 from docextract.llm.client import LLMFailure, ask
 from docextract.llm.prompt import load_prompt
 from docextract.llm.request import build_request
 from docextract.llm.response import RepairAnswer
 from docextract.llm.stage import FAILED
+from docextract.mapping.forms import split_forms
 from docextract.model import CellTable, FormRecord
 from docextract.pipeline import records_from_table
 from docextract.repair.paths import numbers_of
@@ -147,14 +147,14 @@ def test_the_prompt_is_versioned_and_its_examples_are_the_seeds_cells(seed000, s
 
 def test_the_request_shows_each_cell_with_its_field_and_the_failed_checks(moved_executed):
     table, damaged, _ = moved_executed
-    request = build_request(damaged, table.rows, load_prompt("repair.v1"), LLMSettings())
+    request = build_request(damaged, [row.cells for row in table.rows], load_prompt("repair.v1"), LLMSettings())
     form = request.messages[-1]["content"]
     assert "funding.total: [L10c1] 年度资金总额: | [L10c2=initial_budget] 0.00" in form
     assert "[L10c7]* 9.78" in form and "[L10c4=score] 8.80" in form
     assert "funding.total.executed" in form.split("Failed checks:")[0]  # blank in the draft
     assert "required_field: funding.total.executed is blank" in form
     assert request.context == {"cells": {c.id for row in table.rows for c in row.cells}, "indicators": 11}
-    other = build_request(damaged, table.rows, load_prompt("repair.v1"), LLMSettings(model="other"))
+    other = build_request(damaged, [row.cells for row in table.rows], load_prompt("repair.v1"), LLMSettings(model="other"))
     assert other.key != request.key and other.messages == request.messages
 
 
@@ -318,7 +318,7 @@ def test_the_local_model_answers_in_the_schema(local_llm, seed002, tmp_path):
     RepairAnswer; if the model cites cells the form does not have, instructor asks again, then gives up."""
     table = seed002.model_copy(update={"rows": split_forms(seed002.rows)[0][:9]})
     [record] = records_from_table(table)
-    request = build_request(record, table.rows, load_prompt("repair.v1"), local(local_llm, tmp_path))
+    request = build_request(record, [row.cells for row in table.rows], load_prompt("repair.v1"), local(local_llm, tmp_path))
     try:
         answer = ask(local(local_llm, tmp_path), request)
     except LLMFailure as failure:  # 2 attempts, or 1 cut off at max_tokens

@@ -12,8 +12,8 @@ from typing import Any
 
 from docextract.llm.prompt import Prompt
 from docextract.llm.response import (FORM_FIELDS, FUNDING_FIELDS, FUNDING_ROWS, INDICATOR_FIELDS, RepairAnswer,
-                                              field_path)
-from docextract.model import Cell, FormRecord, Row
+                                     field_path)
+from docextract.model import Cell, FormRecord
 from docextract.repair.paths import get_value
 from docextract.settings import LLMSettings
 from docextract.values import strip_debris
@@ -30,13 +30,13 @@ class FormRequest:
     key: str  # hash of everything that decides the answer: prompt version, model, mode, messages, schema
 
 
-def build_request(record: FormRecord, rows: list[Row], prompt: Prompt, settings: LLMSettings) -> FormRequest:
+def build_request(record: FormRecord, rows: list[list[Cell]], prompt: Prompt, settings: LLMSettings) -> FormRequest:
     messages = prompt.render(cells=cell_table(rows, record), blanks=blanks(record), findings=failed_checks(record))
     identity = {"prompt": prompt.version, "model": settings.model, "mode": settings.mode,
                 "temperature": settings.temperature, "messages": messages,
                 "schema": RepairAnswer.model_json_schema()}
     key = hashlib.sha256(json.dumps(identity, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-    context = {"cells": {c.id for row in rows for c in row.cells}, "indicators": len(record.indicators)}
+    context = {"cells": {c.id for row in rows for c in row}, "indicators": len(record.indicators)}
     return FormRequest(messages, context, key)
 
 
@@ -70,13 +70,13 @@ def _cell(cell: Cell, placed: dict[str, list[str]], unplaced: set[str], row: str
     return f"[{cell.id}{shown}{more}]{mark} {short(cell.text, CELL_CHARS)}"
 
 
-def cell_table(rows: list[Row], record: FormRecord) -> str:
+def cell_table(rows: list[list[Cell]], record: FormRecord) -> str:
     """The form's cells line by line, each with the draft field it supplies: the draft record, in place.
     A line whose cells feed one draft row starts with that row ("funding.total: …")."""
     placed, unplaced = _fields_by_cell(record), set(record.unplaced)
     lines = []
     for row in rows:
-        cells = row.nonblank()
+        cells = [c for c in row if c.text.strip()]
         if not cells:
             continue
         owners = Counter(_draft_row(path) for c in cells for path in placed.get(c.id, [])[:1])

@@ -12,14 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pydantic import ValidationError
 
 from docextract.checks import Rules, default_rules
-from docextract.mapping.forms import split_forms
 from docextract.llm.accept import Verdict, judge
 from docextract.llm.cache import AnswerCache
 from docextract.llm.client import LLMFailure, ask
 from docextract.llm.prompt import Prompt, load_prompt
 from docextract.llm.request import build_request
 from docextract.llm.response import RepairAnswer
-from docextract.model import Cell, CellTable, Finding, FormRecord, LLMTrace, Repair, Row
+from docextract.model import Cell, CellTable, Finding, FormRecord, LLMTrace, Repair
 from docextract.settings import LLMPolicy, LLMSettings
 
 FAILED = "llm_failed"
@@ -29,11 +28,9 @@ def needs_llm(record: FormRecord, policy: LLMPolicy) -> bool:
     return policy == "always" or (policy == "auto" and bool(record.errors() or record.unplaced))
 
 
-def form_rows(record: FormRecord, forms: list[list[Row]]) -> list[Row]:
-    """The rows of the form the record was mapped from: the split form sharing most cells with it."""
-    own = {prov.cell for prov in record.provenance.values() if prov.cell} | set(record.unplaced)
-    shared = [len(own & {c.id for row in rows for c in row.cells}) for rows in forms]
-    return forms[shared.index(max(shared))] if shared and max(shared) else []
+def rows_of(record: FormRecord, cells: Mapping[str, Cell]) -> list[list[Cell]]:
+    """The rows of the form the record was mapped from, as the mapper read them (`source_rows`)."""
+    return [[cells[cell] for cell in row] for row in record.source_rows]
 
 
 def refine_records(records: list[FormRecord], table: CellTable, settings: LLMSettings,
@@ -42,20 +39,19 @@ def refine_records(records: list[FormRecord], table: CellTable, settings: LLMSet
     if not settings.active or not any(needs_llm(r, settings.policy) for r in records):
         return records
     rules = rules or default_rules()
-    forms = split_forms(table.rows)
     cells = {c.id: c for row in table.rows for c in row.cells}
     cache = AnswerCache(settings.cache_dir)
 
     def refine(record: FormRecord) -> FormRecord:
         if not needs_llm(record, settings.policy):
             return record
-        return refine_record(record, form_rows(record, forms), cells, settings, cache, rules)
+        return refine_record(record, rows_of(record, cells), cells, settings, cache, rules)
 
     with ThreadPoolExecutor(max(1, settings.concurrency)) as pool:
         return list(pool.map(refine, records))
 
 
-def refine_record(record: FormRecord, rows: list[Row], cells: Mapping[str, Cell], settings: LLMSettings,
+def refine_record(record: FormRecord, rows: list[list[Cell]], cells: Mapping[str, Cell], settings: LLMSettings,
                   cache: AnswerCache, rules: Rules) -> FormRecord:
     calls = tokens = 0
     cache_hit = False
