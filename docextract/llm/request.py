@@ -1,6 +1,6 @@
-"""One form as the LLM sees it: its cell table, each cell with its id and the draft field it supplies
-(or * when the mapper left it unplaced), the draft's blank fields and the failed checks. Also the
-validation context for the answer and the cache key of the whole request."""
+"""One form as the LLM sees it for patches: its cell table, each cell with its id and the draft field it
+supplies (or * when the mapper left it unplaced), the draft's blank fields and the failed checks. Also
+the validation context for the answer and the cache key of the whole request (both request kinds)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel
 
 from docextract.llm.prompt import Prompt
 from docextract.llm.response import (FORM_FIELDS, FUNDING_FIELDS, FUNDING_ROWS, INDICATOR_FIELDS, RepairAnswer,
@@ -26,18 +28,25 @@ MAX_CITED_FIELDS = 6
 @dataclass(frozen=True)
 class FormRequest:
     messages: list[dict[str, str]]
-    context: dict[str, Any]  # for RepairAnswer validation: the form's cell ids and indicator rows
+    answer_model: type[BaseModel]  # RepairAnswer, or RecordAnswer for a whole-record request
+    context: dict[str, Any]  # for the answer's validation: the form's cell ids and indicator rows
+    max_tokens: int
     key: str  # hash of everything that decides the answer: prompt version, model, mode, messages, schema
+
+
+def form_request(messages: list[dict[str, str]], answer_model: type[BaseModel], context: dict[str, Any],
+                 max_tokens: int, prompt: Prompt, settings: LLMSettings) -> FormRequest:
+    identity = {"prompt": prompt.version, "model": settings.model, "mode": settings.mode,
+                "temperature": settings.temperature, "messages": messages,
+                "schema": answer_model.model_json_schema()}
+    key = hashlib.sha256(json.dumps(identity, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return FormRequest(messages, answer_model, context, max_tokens, key)
 
 
 def build_request(record: FormRecord, rows: list[list[Cell]], prompt: Prompt, settings: LLMSettings) -> FormRequest:
     messages = prompt.render(cells=cell_table(rows, record), blanks=blanks(record), findings=failed_checks(record))
-    identity = {"prompt": prompt.version, "model": settings.model, "mode": settings.mode,
-                "temperature": settings.temperature, "messages": messages,
-                "schema": RepairAnswer.model_json_schema()}
-    key = hashlib.sha256(json.dumps(identity, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     context = {"cells": {c.id for row in rows for c in row}, "indicators": len(record.indicators)}
-    return FormRequest(messages, context, key)
+    return form_request(messages, RepairAnswer, context, settings.max_tokens, prompt, settings)
 
 
 def short(text: str, limit: int) -> str:
