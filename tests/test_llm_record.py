@@ -8,9 +8,12 @@ from __future__ import annotations
 import copy
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from llm_forms import SEEDS, form_table, moved, numbers, refine_with, relabelled, whole_answer
+from llm_server import ScriptedEndpoint
 
 from docextract.checks import default_rules
 from docextract.evaluation import compare_records, load_gold
@@ -173,3 +176,31 @@ def test_an_invalid_whole_record_is_asked_again_and_a_valid_one_cached(unknown_h
     [again], endpoint = refine_with([unknown], table, [damaged], tmp_path)
     assert endpoint.requests == [] and again.llm.cache_hit
     assert again.model_dump(exclude={"llm"}) == record.model_dump(exclude={"llm"})
+
+
+def test_eval_with_an_endpoint_reports_accuracy_with_and_without_the_llm(intact, tmp_path):
+    """Seed 000 with form 000-01's indicator header relabelled, scored against its gold twice: without the
+    LLM the form has no indicator rows; with it (a scripted capable model) they are back."""
+    seed = next(SEEDS.glob("000_*.txt"))
+    lines = seed.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[15].startswith("一级 指标\t")  # L16, 000-01's indicator header
+    lines[15] = "\t".join(UNKNOWN_HEADER[f"L16c{col}"] for col in range(8)) + "\n"
+    damaged = tmp_path / "000_unknown_header.txt"
+    damaged.write_text("".join(lines), encoding="utf-8")
+    report = tmp_path / "report"
+    with ScriptedEndpoint([whole_answer(intact[1], intact[0])]) as endpoint:
+        done = subprocess.run(
+            [sys.executable, "-m", "docextract", "eval", str(SEEDS.parent / "gold"), str(damaged), "--report",
+             str(report)], capture_output=True, text=True, timeout=600,
+            env={"PATH": "", "DOCEXTRACT_LLM_BASE_URL": endpoint.base_url,
+                 "DOCEXTRACT_LLM_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
+    comparison = summary["llm_comparison"]
+    assert comparison["without"]["field_accuracy"] < comparison["with"]["field_accuracy"] == 1.0
+    assert summary["field_accuracy"] == 1.0 and comparison["without"]["row_recall"] < 1.0
+    assert (comparison["forms_reviewed"], comparison["forms_changed"], comparison["prompts"]) == (1, 1, ["record.v1"])
+    assert comparison["with"]["llm_calls"] == 1 and comparison["without"]["llm_calls"] == 0
+    markdown = (report / "report.md").read_text(encoding="utf-8")
+    assert "## with and without the LLM" in markdown and "| field accuracy |" in markdown
+    assert "with and without the LLM" in done.stdout
