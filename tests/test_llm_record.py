@@ -33,6 +33,8 @@ UNKNOWN_HEADER = {"L16c0": "指标类别", "L16c1": "指标子类", "L16c2": "�
                   "L16c4": "完成值", "L16c5": "权重", "L16c6": "评分", "L16c7": "说明"}
 ROW_CELLS = [f"L21c{col}" for col in range(1, 7)]  # 000-01's 质量指标 row: 系统平稳运行
 
+pytestmark = pytest.mark.slow  # a scripted endpoint (a server), a subprocess
+
 
 @pytest.fixture(scope="module")
 def seed000() -> CellTable:
@@ -96,6 +98,15 @@ def test_a_form_the_grammar_cannot_read_is_sent_whole_and_read(unknown_header, i
     assert record.provenance["indicators[7].level2"].cell == "L24c1"  # 社会 效益 + 指标 across the break
     added = [r for r in record.repairs if r.field.startswith("indicators[")]
     assert len(added) == 11 * 7 and all(r.old is None and r.reason.startswith("llm record.v1:") for r in added)
+
+
+def test_added_rows_take_the_order_the_form_prints_them_in(unknown_header, intact):
+    table, damaged = unknown_header
+    answer = whole_answer(intact[1], intact[0])
+    answer["indicators"].reverse()
+    [record], _ = refine_with([answer], table, [damaged])
+    assert rows_of_record(record) == rows_of_record(intact[1])
+    assert record.provenance["indicators[0].name"].cell == "L17c2"
 
 
 def test_a_row_the_grammar_lost_is_added_where_the_form_prints_it(seed000, intact):

@@ -150,21 +150,21 @@ def _built(draft: FormRecord, groups: list[Group], cells: Mapping[str, Cell]) ->
         FormRecord, list[Change], list[int]]:
     """The draft with the groups' values: rows added in document order, every path renumbered."""
     source_row = {cell: r for r, ids in enumerate(draft.source_rows) for cell in ids}
-    # (place, added?, order): a row added at the place of a draft row goes after it
-    rows = [((place, 0, i), indicator, i) for i, (place, indicator) in
+    # sorted by (place, added?, order): a row added at the place of a draft row goes after it
+    rows = [((place, 0, i), indicator) for i, (place, indicator) in
             enumerate(zip(_position(draft, source_row), draft.indicators, strict=True))]
     added = [g for g in groups if g.added_at is not None]
-    rows += [((g.added_at, 1, k), _new_row(g), None) for k, g in enumerate(added)]
+    rows += [((g.added_at, 1, k), _new_row(g)) for k, g in enumerate(added)]
     rows.sort(key=lambda row: row[0])
-    new_index = {old: new for new, (_, _, old) in enumerate(rows) if old is not None}
-    record = with_rows(draft, [indicator for _, indicator, _ in rows], new_index)
-    added_index = [new for new, (_, _, old) in enumerate(rows) if old is None]
+    new_index = {i: new for new, ((_, is_added, i), _) in enumerate(rows) if not is_added}
+    added_index = {k: new for new, ((_, is_added, k), _) in enumerate(rows) if is_added}
+    record = with_rows(draft, [indicator for _, indicator in rows], new_index)
     changes = []
     for group in groups:
         if group.row is not None:
             prefix = f"indicators[{new_index[group.row]}]."
         elif group.added_at is not None:
-            prefix = f"indicators[{added_index[added.index(group)]}]."
+            prefix = f"indicators[{added_index[next(k for k, g in enumerate(added) if g is group)]}]."
         else:
             prefix = ""
         for path, value, cited in group.values:
@@ -172,7 +172,7 @@ def _built(draft: FormRecord, groups: list[Group], cells: Mapping[str, Cell]) ->
             old = None if group.added_at is not None else get_value(record, full)
             changes.append(Change(full, old, value, cited, f"whole record, {group.label}"))
     changes += _displaced(record, changes)
-    return apply(record, changes, cells), changes, added_index
+    return apply(record, changes, cells), changes, sorted(added_index.values())
 
 
 def _row(path: str) -> str:
