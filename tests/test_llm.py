@@ -1,7 +1,8 @@
 """The LLM stage: settings, the versioned prompt, the accept rule on recorded answers, instructor's modes,
 retries and the cache against a scripted endpoint, every endpoint failure, and the real thing — llama.cpp's
 llama-server with SmolLM2-135M on 127.0.0.1. A 135M model's content is nonsense, so against it the tests
-assert structure (schema, usage, traces, bounded time) and that the accept rule keeps accuracy."""
+assert structure (schema, usage, traces, bounded time) and that the accept rule keeps accuracy. The accept
+rule for whole records, against scripted answers: test_llm_record.py."""
 
 from __future__ import annotations
 
