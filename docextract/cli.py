@@ -106,7 +106,7 @@ def extract(
         results.append(result)
     records = [r for result in results for r in result.forms]
     if llm_settings.active:
-        from docextract.mapping.llm import LLMRunSummary
+        from docextract.llm import LLMRunSummary
 
         err.print(str(LLMRunSummary.of(records)), highlight=False, soft_wrap=True)
     if as_json or as_jsonl or as_csv:

@@ -124,6 +124,23 @@ def _write_report(evaluation: Evaluation, report: Path) -> None:
     console.print("wrote " + ", ".join(str(p) for p in written[:3]), highlight=False)
 
 
+def _with_llm(evaluation: Evaluation, cases: list[DocumentCase], options: ExtractOptions) -> Evaluation:
+    """With an LLM endpoint configured, the cases again with the LLM: that run, carrying both figures."""
+    from docextract.evaluation.with_llm import configured_llm, evaluate_with_llm
+    from docextract.settings import SettingsError
+
+    try:
+        llm = configured_llm()
+    except SettingsError as exc:
+        raise typer.BadParameter(str(exc), param_hint="DOCEXTRACT_LLM_*") from None
+    if llm is None:
+        return evaluation
+    err.print(f"again with the LLM ({llm.model} at {llm.base_url}):", highlight=False)
+    with_llm = evaluate_with_llm(evaluation, cases, options, llm, _progress)
+    console.print(_rich(with_llm.llm.table()))
+    return with_llm
+
+
 @eval_app.command("run")
 def run(
     gold: Annotated[Path | None, typer.Argument(
@@ -162,6 +179,8 @@ def run(
     if not evaluation.fields_compared:
         err.print(f"[red]error[/red] {escape(evaluation.nothing_compared())}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
+    if predicted is None:
+        evaluation = _with_llm(evaluation, cases, options)
     print_evaluation(evaluation, mismatches)
     if report:
         _write_report(evaluation, report)

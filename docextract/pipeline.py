@@ -30,7 +30,7 @@ def records_from_table(table: CellTable, options: ExtractOptions | None = None) 
         cells = {c.id: c for row in table.rows for c in row.cells}
         records = [repair_record(r, cells) if r.status == "flagged" else r for r in records]
     if options.llm.active:  # imported only then: openai + instructor are the optional `llm` extra
-        from docextract.mapping.llm import refine_records
+        from docextract.llm import refine_records
 
         records = refine_records(records, table, options.llm)
     if any(new is not old for new, old in zip(records, checked)):

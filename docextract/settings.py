@@ -14,6 +14,9 @@ LLMPolicy = Literal["off", "auto", "always"]
 LLMMode = Literal["json_schema", "tools", "json"]
 
 ENV_PREFIX = "DOCEXTRACT_LLM_"
+# findings that send a form's whole cell table for a whole record instead of asking for patches: rows the
+# mapper's alignment could not place, and blank required fields
+RECORD_CHECKS = frozenset({"alignment", "placement", "required_field"})
 
 
 def default_cache_dir() -> str:
@@ -26,7 +29,7 @@ class LLMSettings:
     """An OpenAI-compatible endpoint and how the LLM stage uses it. Without `base_url` it is never called:
     extraction stays offline unless an endpoint is named."""
 
-    policy: LLMPolicy = "auto"  # auto: only forms with error findings or unplaced cells
+    policy: LLMPolicy = "auto"  # auto: only forms with error findings, unplaced cells or a record_checks finding
     base_url: str | None = None
     api_key: str | None = None
     model: str = "default"  # llama.cpp and most local servers ignore the name
@@ -34,9 +37,12 @@ class LLMSettings:
     timeout: float = 60.0  # seconds per request
     retries: int = 1  # transport retries and re-asks after an answer that fails validation
     concurrency: int = 2  # forms in flight at once
-    max_tokens: int = 1024
+    max_tokens: int = 1024  # of a patch answer
     temperature: float = 0.0
-    prompt: str = "repair.v1"  # template in prompts/
+    prompt: str = "repair.v1"  # template in prompts/ of the patch request
+    record_prompt: str = "record.v1"  # template of the whole-record request
+    record_checks: frozenset[str] = RECORD_CHECKS  # an error or warning of these checks: whole-record request
+    record_max_tokens: int = 4096  # of a whole-record answer
     cache_dir: str | None = field(default_factory=default_cache_dir)  # None: no response cache
     extra_body: dict[str, Any] = field(default_factory=dict, hash=False)  # e.g. {"cache_prompt": false}
 
@@ -58,8 +64,16 @@ def _choice(kind: Any):
     return cast
 
 
+def _names(raw: Any) -> frozenset[str]:
+    """A set of names: a TOML list, or a comma-separated string (a variable); empty for none."""
+    names = raw.split(",") if isinstance(raw, str) else list(raw)
+    if not all(isinstance(name, str) for name in names):
+        raise ValueError("expected names")
+    return frozenset(name.strip() for name in names if name.strip())
+
+
 _CASTS = {"timeout": float, "temperature": float, "retries": int, "concurrency": int, "max_tokens": int,
-          "policy": _choice(LLMPolicy), "mode": _choice(LLMMode),
+          "record_max_tokens": int, "record_checks": _names, "policy": _choice(LLMPolicy), "mode": _choice(LLMMode),
           "extra_body": lambda raw: json.loads(raw) if isinstance(raw, str) else dict(raw)}
 
 

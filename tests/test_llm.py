@@ -1,7 +1,8 @@
 """The LLM stage: settings, the versioned prompt, the accept rule on recorded answers, instructor's modes,
 retries and the cache against a scripted endpoint, every endpoint failure, and the real thing — llama.cpp's
 llama-server with SmolLM2-135M on 127.0.0.1. A 135M model's content is nonsense, so against it the tests
-assert structure (schema, usage, traces, bounded time) and that the accept rule keeps accuracy."""
+assert structure (schema, usage, traces, bounded time) and that the accept rule keeps accuracy. The accept
+rule for whole records, against scripted answers: test_llm_record.py."""
 
 from __future__ import annotations
 
@@ -13,37 +14,33 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import llm_forms
 import pytest
+from llm_forms import ROOT, SEEDS, form_table, moved, numbers
 from llm_server import ScriptedEndpoint, free_port, llama_server
 
 from docextract.evaluation import compare_records, load_gold
+from docextract.llm import LLMRunSummary, refine_records, request_kind
+from docextract.llm.client import LLMFailure, ask
+from docextract.llm.prompt import load_prompt
+from docextract.llm.request import build_request
+from docextract.llm.response import RepairAnswer
+from docextract.llm.stage import FAILED
 from docextract.mapping.forms import split_forms
-from docextract.mapping.llm import LLMRunSummary, needs_llm, refine_records
-from docextract.mapping.llm.client import LLMFailure, ask
-from docextract.mapping.llm.prompt import load_prompt
-from docextract.mapping.llm.request import build_request
-from docextract.mapping.llm.response import RepairAnswer
-from docextract.mapping.llm.stage import FAILED
 from docextract.model import CellTable, FormRecord
 from docextract.pipeline import records_from_table
-from docextract.repair.paths import numbers_of
 from docextract.settings import ExtractOptions, LLMSettings, SettingsError, load_llm_settings
 from docextract.sources import read_document
 
-ROOT = Path(__file__).resolve().parent.parent
 RECORDINGS = ROOT / "fixtures" / "llm"
-SEEDS = ROOT / "fixtures" / "seeds"
 SECRET = "sk-test-0123456789-do-not-print"
+PATCHES = {"record_checks": frozenset()}  # the whole-record trigger off: these forms are sent for patches
 
 pytestmark = pytest.mark.slow  # a scripted endpoint or llama-server (servers), subprocesses
 
 
 def recorded(name: str) -> dict:
     return json.loads((RECORDINGS / name).read_text(encoding="utf-8"))["answer"]
-
-
-def numbers(record: FormRecord) -> dict[str, float | None]:
-    return dict(numbers_of(record))
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +53,11 @@ def seed002() -> CellTable:
     return read_document(next(SEEDS.glob("002_*.txt")))
 
 
-def form_table(table: CellTable, index: int, moved: dict[str, int] | None = None) -> CellTable:
-    """Form `index` of the table alone, with cells moved to other grid columns (cell id -> column)."""
-    rows = [row.model_copy(update={"cells": [c.model_copy(update={"col": moved[c.id]}) if c.id in (moved or {})
-                                             else c for c in row.cells]})
-            for row in split_forms(table.rows)[index]]
-    return table.model_copy(update={"rows": rows})
-
-
 @pytest.fixture(scope="module")
 def moved_executed(seed000) -> tuple[CellTable, FormRecord, FormRecord]:
     """000-01 with its 全年执行数 cell moved off the grid: the mapper reads 8.80 as the budget 得分 and
     leaves 9.78 unplaced. (table, damaged record, undamaged record)"""
-    table = form_table(seed000, 0, {"L10c4": 9})
+    table = form_table(seed000, 0, moved({"L10c4": 9}))
     [damaged] = records_from_table(table)
     [intact] = records_from_table(form_table(seed000, 0))
     assert damaged.status == "flagged" and damaged.unplaced == ["L10c7"]
@@ -77,14 +66,12 @@ def moved_executed(seed000) -> tuple[CellTable, FormRecord, FormRecord]:
 
 
 def settings(endpoint: str, tmp_path: Path | None = None, **changes) -> LLMSettings:
-    return replace(LLMSettings(base_url=endpoint, timeout=5, retries=1, cache_dir=str(tmp_path / "cache")
-                               if tmp_path else None, extra_body={"cache_prompt": False}), **changes)
+    return llm_forms.settings(endpoint, tmp_path, **{**PATCHES, **changes})
 
 
 def refine_with(script: list, table: CellTable, records: list[FormRecord], tmp_path: Path | None = None,
                 **changes) -> tuple[list[FormRecord], ScriptedEndpoint]:
-    with ScriptedEndpoint(script) as endpoint:
-        return refine_records(records, table, settings(endpoint.base_url, tmp_path, **changes)), endpoint
+    return llm_forms.refine_with(script, table, records, tmp_path, **{**PATCHES, **changes})
 
 
 # ---------------------------------------------------------------- settings
@@ -103,6 +90,21 @@ def test_settings_come_from_flags_then_env_then_file_then_openai_env(tmp_path):
     assert load_llm_settings(env={"OPENAI_BASE_URL": "http://openai/v1"}).base_url == "http://openai/v1"
     assert not load_llm_settings(env={}).active  # no endpoint named: offline
     assert not load_llm_settings({"policy": "off"}, env=env).active
+
+
+def test_the_whole_record_trigger_is_a_list_of_checks(tmp_path):
+    config = tmp_path / "llm.toml"
+    config.write_text('[llm]\nrecord_checks = ["alignment", "weight_total"]\nrecord_max_tokens = 8000\n',
+                      encoding="utf-8")
+    assert load_llm_settings(env={}).record_checks == {"alignment", "placement", "required_field"}
+    from_file = load_llm_settings(config=config, env={})
+    assert (from_file.record_checks, from_file.record_max_tokens) == ({"alignment", "weight_total"}, 8000)
+    from_env = load_llm_settings(config=config, env={"DOCEXTRACT_LLM_RECORD_CHECKS": "placement, required_field"})
+    assert from_env.record_checks == {"placement", "required_field"}
+    assert load_llm_settings(env={"DOCEXTRACT_LLM_RECORD_CHECKS": ","}).record_checks == frozenset()
+    config.write_text("[llm]\nrecord_checks = 3\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="record_checks"):
+        load_llm_settings(config=config, env={})
 
 
 def test_bad_settings_name_what_is_wrong(tmp_path):
@@ -149,14 +151,15 @@ def test_the_prompt_is_versioned_and_its_examples_are_the_seeds_cells(seed000, s
 
 def test_the_request_shows_each_cell_with_its_field_and_the_failed_checks(moved_executed):
     table, damaged, _ = moved_executed
-    request = build_request(damaged, table.rows, load_prompt("repair.v1"), LLMSettings())
+    rows = [row.cells for row in table.rows]
+    request = build_request(damaged, rows, load_prompt("repair.v1"), LLMSettings())
     form = request.messages[-1]["content"]
     assert "funding.total: [L10c1] 年度资金总额: | [L10c2=initial_budget] 0.00" in form
     assert "[L10c7]* 9.78" in form and "[L10c4=score] 8.80" in form
     assert "funding.total.executed" in form.split("Failed checks:")[0]  # blank in the draft
     assert "required_field: funding.total.executed is blank" in form
     assert request.context == {"cells": {c.id for row in table.rows for c in row.cells}, "indicators": 11}
-    other = build_request(damaged, table.rows, load_prompt("repair.v1"), LLMSettings(model="other"))
+    other = build_request(damaged, rows, load_prompt("repair.v1"), LLMSettings(model="other"))
     assert other.key != request.key and other.messages == request.messages
 
 
@@ -249,9 +252,16 @@ def test_answers_are_cached_by_prompt_model_and_input(moved_executed, tmp_path):
     assert LLMRunSummary.of([first, again]).cache_hits == 1
 
 
-def test_the_policy_decides_which_forms_are_sent(seed002):
+def test_the_policy_decides_which_forms_are_sent_and_how(seed002, moved_executed):
     records = records_from_table(seed002)
-    assert [r.id for r in records if needs_llm(r, "auto")] == ["002-05"]
+    auto = llm_forms.settings("http://127.0.0.1:9/v1")
+    assert [(r.id, request_kind(r, auto)) for r in records if request_kind(r, auto)] == [("002-05", "patch")]
+    assert {request_kind(r, replace(auto, policy="always")) for r in records} == {"patch"}
+    assert {request_kind(r, replace(auto, policy="off")) for r in records} == {None}
+    damaged = moved_executed[1]  # a blank required field (funding.total.executed): sent whole by default
+    assert request_kind(damaged, auto) == "record"
+    assert request_kind(damaged, replace(auto, record_checks=frozenset())) == "patch"
+    assert request_kind(damaged, replace(auto, policy="off")) is None
     for policy, sent in (("off", 0), ("auto", 1), ("always", len(records))):
         out, endpoint = refine_with([{"patches": []}], seed002, records, policy=policy, concurrency=3)
         assert len(endpoint.requests) == sent and sum(r.llm is not None for r in out) == sent
@@ -312,7 +322,7 @@ def local_llm(tmp_path_factory) -> str:
 
 
 def local(base_url: str, tmp_path: Path, **changes) -> LLMSettings:
-    return settings(base_url, tmp_path, **{"timeout": 240, "max_tokens": 384, **changes})
+    return llm_forms.settings(base_url, tmp_path, **{"timeout": 240, "max_tokens": 384, **changes})
 
 
 def test_the_local_model_answers_in_the_schema(local_llm, seed002, tmp_path):
@@ -320,13 +330,43 @@ def test_the_local_model_answers_in_the_schema(local_llm, seed002, tmp_path):
     RepairAnswer; if the model cites cells the form does not have, instructor asks again, then gives up."""
     table = seed002.model_copy(update={"rows": split_forms(seed002.rows)[0][:9]})
     [record] = records_from_table(table)
-    request = build_request(record, table.rows, load_prompt("repair.v1"), local(local_llm, tmp_path))
+    request = build_request(record, [row.cells for row in table.rows], load_prompt("repair.v1"),
+                            local(local_llm, tmp_path))
     try:
         answer = ask(local(local_llm, tmp_path), request)
     except LLMFailure as failure:  # 2 attempts, or 1 cut off at max_tokens
         assert failure.kind == "invalid_answer" and 1 <= failure.calls <= 2 and failure.tokens > 0, failure
     else:
         assert isinstance(answer.answer, RepairAnswer) and 1 <= answer.calls <= 2 and answer.tokens > 0
+
+
+def zero_shot(prompt: str, folder: Path) -> str:
+    """A template file of `prompt` without its few-shot examples: its first and last messages. The examples
+    cost SmolLM2 some 3,500 tokens, a minute or more of these shared cores; they prove nothing about wiring."""
+    text = (ROOT / "prompts" / f"{prompt}.md").read_text(encoding="utf-8")
+    path = folder / f"{prompt}-zero-shot.md"
+    path.write_text(text[:text.index("\n## user")] + text[text.rindex("\n## user"):], encoding="utf-8")
+    return str(path)
+
+
+def test_the_local_model_reads_a_whole_record_in_the_schema_and_the_cache_keeps_it(local_llm, seed002, tmp_path):
+    """The header and funding block of 002-01 alone leave the indicators blank: a whole-record request. The
+    grammar-constrained answer parses as RecordAnswer (or is cut off at record_max_tokens); a parsed answer
+    is judged, never raises the error count, and is read from the cache the second time."""
+    table = seed002.model_copy(update={"rows": split_forms(seed002.rows)[0][:9]})
+    [draft] = records_from_table(table)
+    options = local(local_llm, tmp_path, retries=0, record_max_tokens=256,
+                    record_prompt=zero_shot("record.v1", tmp_path))
+    assert request_kind(draft, options) == "record"
+    [first] = refine_records([draft], table, options)
+    [again] = refine_records([draft], table, options)
+    print(f"\nSmolLM2 whole record: {first.llm}")
+    assert first.llm.prompt_version == "record.v1-zero-shot" and first.llm.calls == 1 and first.llm.tokens > 0
+    if first.llm.failure:
+        assert first.llm.failure == "invalid_answer" and again.llm.calls == 1 and not again.llm.cache_hit
+    else:
+        assert len(first.errors()) <= len(draft.errors())
+        assert again.llm.cache_hit and again.model_dump(exclude={"llm"}) == first.model_dump(exclude={"llm"})
 
 
 def test_auto_never_lowers_accuracy_on_the_seeds(local_llm, tmp_path, gold_dir):

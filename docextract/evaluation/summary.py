@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docextract.evaluation.compare import EvalResult
 from docextract.evaluation.run import DocumentRun
+
+if TYPE_CHECKING:
+    from docextract.evaluation.with_llm import LLMComparison
 
 KIND_FIGURES = ("field_accuracy", "row_recall", "row_precision", "text_char_accuracy", "taxonomy_accuracy",
                 "forms", "silent_errors", "verified_wrong", "false_alarms")
@@ -41,6 +44,7 @@ def _timing(runs: list[DocumentRun]) -> dict[str, Any]:
 class Evaluation:
     name: str
     runs: list[DocumentRun]
+    llm: LLMComparison | None = None  # with an LLM endpoint configured: this run against one without it
 
     @cached_property
     def overall(self) -> EvalResult:
@@ -84,4 +88,5 @@ class Evaluation:
             "per_field": per_field,
             "per_form": {run.case.input.name: {form: round(acc, 6) for form, acc in run.result.per_form().items()}
                          for run in self.runs},
+            **({"llm_comparison": self.llm.summary()} if self.llm else {}),
         }

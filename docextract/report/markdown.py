@@ -32,6 +32,7 @@ def render(evaluation: Evaluation, plots: dict[str, str]) -> str:
                    tables.false_alarms(evaluation), tables.forms(evaluation), tables.per_field(evaluation)]
     parts = [f"# Evaluation: {evaluation.name}", "", "The HTML report beside this file shows the error examples "
              "with page crops.", "", render_table(head)]
+    parts += [render_table(evaluation.llm.table())] if evaluation.llm else []
     parts += [render_table(table) for table in rest]
     parts += [f"## {title}\n\n![{title}]({name})\n" for title, name in plots.items()]
     parts += ["## definitions", "", *(f"- **{term}**: {text}" for term, text in DEFINITIONS), ""]

@@ -2,9 +2,10 @@
 
 A row patch is usable when every value parses under the contract's value rules and is printed in the
 cells it cites: a number must be what a cited cell (or one of its lines) reads, a text must be part of
-the cited cells' text. Usable patches are then tried on the record — all together first, then each alone
-— and kept only when the record still validates, no source cell ends up supplying two numbers (a budget
-cell cannot also be the 执行数), and the scorer's error count goes strictly down. The LLM never decides."""
+the cited cells' text and not one of the form's own labels. Usable patches are then tried on the record —
+all together first, then each alone — and kept only when the record still validates, no source cell ends
+up supplying two numbers (a budget cell cannot also be the 执行数), and the scorer's error count goes
+strictly down. The LLM never decides. Whole-record answers: record_accept.py, on the same parts."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from docextract import labels
 from docextract.checks import Rules, check_record
-from docextract.mapping.llm.request import short
-from docextract.mapping.llm.response import RepairAnswer, RowPatch, field_path
+from docextract.llm.request import short
+from docextract.llm.response import RepairAnswer, RowPatch, field_path
 from docextract.model import Cell, FormRecord
 from docextract.repair.paths import get_value, numbers_of, with_value
 from docextract.taxonomy import align_record
@@ -44,11 +46,12 @@ class Change:
 class Verdict:
     record: FormRecord  # the draft, or the draft with the accepted changes, re-checked
     accepted: list[Change] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)  # one line per refused patch
+    rejected: list[str] = field(default_factory=list)  # one line per refused patch, value or row
+    added: list[int] = field(default_factory=list)  # indicator rows the LLM added (whole-record answers)
 
     @property
     def reason(self) -> str:
-        return "; ".join(self.rejected) or "no patch proposed"
+        return "; ".join(self.rejected)
 
 
 def _number_in(value: float, cells: list[Cell]) -> bool:
@@ -77,6 +80,8 @@ def parse_value(path: str, printed: str, cells: list[Cell], numeric: bool) -> An
     text = clean_text(printed)
     if text is None:
         raise Unusable(f"{path}: a blank is not a value")
+    if labels.is_form_label(labels.key(text)):
+        raise Unusable(f"{path} = {short(text, 30)!r} is a label the form prints, not a value")
     if compact(text) not in compact(clean_text("\n".join(c.text for c in cells))):
         raise Unusable(f"{path} = {short(text, 30)!r} is not the text of {', '.join(c.id for c in cells)}")
     return text
@@ -98,20 +103,29 @@ def changes_of(draft: FormRecord, patch: RowPatch, cells: Mapping[str, Cell]) ->
     return changes
 
 
-def _apply(record: FormRecord, changes: list[Change], cells: Mapping[str, Cell], rules: Rules) -> FormRecord:
+def apply(record: FormRecord, changes: list[Change], cells: Mapping[str, Cell]) -> FormRecord:
+    """The record with the changes' values (parsed targets and actuals along) and their provenance."""
     provenance = dict(record.provenance)
     for change in changes:
         record = with_value(record, change.path, change.new)
         row, _, name = change.path.rpartition(".")
         if name in _MEASURED:
             record = with_value(record, f"{row}.{_MEASURED[name]}", parse_measure(change.new))
-        first = cells[change.cells[0]]
-        provenance[change.path] = first.prov.of_cell(first.id)
+        if change.new is None:  # a misplaced value taken away
+            provenance.pop(change.path, None)
+        else:
+            first = cells[change.cells[0]]
+            provenance[change.path] = first.prov.of_cell(first.id)
+    return record.model_copy(update={"provenance": provenance})
+
+
+def settle(record: FormRecord, changed: set[str], rules: Rules) -> FormRecord:
+    """The changed record validated, its cells each supplying one number, aligned and re-checked."""
     try:
-        record = FormRecord.model_validate(record.model_copy(update={"provenance": provenance}).model_dump())
+        record = FormRecord.model_validate(record.model_dump())
     except ValidationError as exc:
-        raise Unusable(f"the patched record does not validate: {exc.errors()[0]['msg']}") from None
-    _one_number_per_cell(record, {c.path for c in changes})
+        raise Unusable(f"the changed record does not validate: {exc.errors()[0]['msg']}") from None
+    _one_number_per_cell(record, changed)
     return check_record(align_record(record), rules)
 
 
@@ -149,7 +163,7 @@ def _try(verdict: Verdict, changes: list[Change], cells: Mapping[str, Cell], rul
     before = len(verdict.record.errors())
     paths = ", ".join(c.path for c in changes)
     try:
-        candidate = _apply(verdict.record, changes, cells, rules)
+        candidate = settle(apply(verdict.record, changes, cells), {c.path for c in changes}, rules)
     except Unusable as exc:
         verdict.rejected.append(f"{paths}: {exc}")
         return False

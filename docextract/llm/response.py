@@ -44,6 +44,15 @@ def _context(info: ValidationInfo) -> dict[str, Any]:
     return info.context or {}
 
 
+def known_cells(cells: list[str], info: ValidationInfo) -> list[str]:
+    """`cells`, when every id is one of the form's (the validation context's "cells")."""
+    known = _context(info).get("cells")
+    unknown = [cell for cell in cells if known is not None and cell not in known]
+    if unknown:
+        raise ValueError(f"unknown cell ids {unknown}: cite ids from the cell table, e.g. {next(iter(known), '')}")
+    return cells
+
+
 class CellValue(BaseModel):
     field: str = Field(description="the column to set, e.g. executed, score, name (see the row's columns)")
     value: str = Field(description="the value exactly as printed in the cited cells")
@@ -52,11 +61,7 @@ class CellValue(BaseModel):
     @field_validator("cells")
     @classmethod
     def cells_exist(cls, cells: list[str], info: ValidationInfo) -> list[str]:
-        known = _context(info).get("cells")
-        unknown = [cell for cell in cells if known is not None and cell not in known]
-        if unknown:
-            raise ValueError(f"unknown cell ids {unknown}: cite ids from the cell table, e.g. {next(iter(known), '')}")
-        return cells
+        return known_cells(cells, info)
 
 
 class RowPatch(BaseModel):

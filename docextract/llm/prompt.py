@@ -1,7 +1,8 @@
 """Versioned prompt templates: prompts/<name>.v<N>.md, sections "## system|user|assistant" in order.
 
-The version is the file's stem ("repair.v1"); it is recorded in every record the LLM touched and keys
-the response cache, so a changed prompt never reuses answers given to the old one."""
+The version is the file's stem ("repair.v1"; a template file of one's own can be named by its path); it is
+recorded in every record the LLM touched and keys the response cache, so a changed prompt never reuses
+answers given to the old one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
-PROMPTS = Path(__file__).resolve().parents[3] / "prompts"
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 _SECTION = re.compile(r"^## (system|user|assistant)\s*$", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -34,7 +35,8 @@ class Prompt:
 
 @cache
 def load_prompt(version: str, folder: Path = PROMPTS) -> Prompt:
-    path = folder / f"{version}.md"
+    """A template of `folder` by version ("repair.v1"), or a template file of one's own ("my/record.md")."""
+    path = Path(version) if version.endswith(".md") else folder / f"{version}.md"
     try:
         text = _COMMENT.sub("", path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -43,4 +45,4 @@ def load_prompt(version: str, folder: Path = PROMPTS) -> Prompt:
     messages = tuple((role, body.strip()) for role, body in zip(parts[1::2], parts[2::2], strict=True))
     if not messages or messages[-1][0] != "user":
         raise PromptError(f"prompt {version}: {path} must end with a '## user' section")
-    return Prompt(version, messages)
+    return Prompt(path.stem, messages)

@@ -1,6 +1,6 @@
-"""One form as the LLM sees it: its cell table, each cell with its id and the draft field it supplies
-(or * when the mapper left it unplaced), the draft's blank fields and the failed checks. Also the
-validation context for the answer and the cache key of the whole request."""
+"""One form as the LLM sees it for patches: its cell table, each cell with its id and the draft field it
+supplies (or * when the mapper left it unplaced), the draft's blank fields and the failed checks. Also
+the validation context for the answer and the cache key of the whole request (both request kinds)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from docextract.mapping.llm.prompt import Prompt
-from docextract.mapping.llm.response import (FORM_FIELDS, FUNDING_FIELDS, FUNDING_ROWS, INDICATOR_FIELDS, RepairAnswer,
-                                              field_path)
-from docextract.model import Cell, FormRecord, Row
+from pydantic import BaseModel
+
+from docextract.llm.prompt import Prompt
+from docextract.llm.response import (FORM_FIELDS, FUNDING_FIELDS, FUNDING_ROWS, INDICATOR_FIELDS, RepairAnswer,
+                                     field_path)
+from docextract.model import Cell, FormRecord
 from docextract.repair.paths import get_value
 from docextract.settings import LLMSettings
 from docextract.values import strip_debris
@@ -26,18 +28,25 @@ MAX_CITED_FIELDS = 6
 @dataclass(frozen=True)
 class FormRequest:
     messages: list[dict[str, str]]
-    context: dict[str, Any]  # for RepairAnswer validation: the form's cell ids and indicator rows
+    answer_model: type[BaseModel]  # RepairAnswer, or RecordAnswer for a whole-record request
+    context: dict[str, Any]  # for the answer's validation: the form's cell ids and indicator rows
+    max_tokens: int
     key: str  # hash of everything that decides the answer: prompt version, model, mode, messages, schema
 
 
-def build_request(record: FormRecord, rows: list[Row], prompt: Prompt, settings: LLMSettings) -> FormRequest:
-    messages = prompt.render(cells=cell_table(rows, record), blanks=blanks(record), findings=failed_checks(record))
+def form_request(messages: list[dict[str, str]], answer_model: type[BaseModel], context: dict[str, Any],
+                 max_tokens: int, prompt: Prompt, settings: LLMSettings) -> FormRequest:
     identity = {"prompt": prompt.version, "model": settings.model, "mode": settings.mode,
                 "temperature": settings.temperature, "messages": messages,
-                "schema": RepairAnswer.model_json_schema()}
+                "schema": answer_model.model_json_schema()}
     key = hashlib.sha256(json.dumps(identity, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-    context = {"cells": {c.id for row in rows for c in row.cells}, "indicators": len(record.indicators)}
-    return FormRequest(messages, context, key)
+    return FormRequest(messages, answer_model, context, max_tokens, key)
+
+
+def build_request(record: FormRecord, rows: list[list[Cell]], prompt: Prompt, settings: LLMSettings) -> FormRequest:
+    messages = prompt.render(cells=cell_table(rows, record), blanks=blanks(record), findings=failed_checks(record))
+    context = {"cells": {c.id for row in rows for c in row}, "indicators": len(record.indicators)}
+    return form_request(messages, RepairAnswer, context, settings.max_tokens, prompt, settings)
 
 
 def short(text: str, limit: int) -> str:
@@ -70,13 +79,13 @@ def _cell(cell: Cell, placed: dict[str, list[str]], unplaced: set[str], row: str
     return f"[{cell.id}{shown}{more}]{mark} {short(cell.text, CELL_CHARS)}"
 
 
-def cell_table(rows: list[Row], record: FormRecord) -> str:
+def cell_table(rows: list[list[Cell]], record: FormRecord) -> str:
     """The form's cells line by line, each with the draft field it supplies: the draft record, in place.
     A line whose cells feed one draft row starts with that row ("funding.total: …")."""
     placed, unplaced = _fields_by_cell(record), set(record.unplaced)
     lines = []
     for row in rows:
-        cells = row.nonblank()
+        cells = [c for c in row if c.text.strip()]
         if not cells:
             continue
         owners = Counter(_draft_row(path) for c in cells for path in placed.get(c.id, [])[:1])

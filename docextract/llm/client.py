@@ -1,7 +1,7 @@
 """The endpoint: any OpenAI-compatible chat API, through instructor, and the ways asking it can fail.
 
 openai retries transport failures (connection, timeout, 5xx) `retries` times; instructor asks again
-`retries` times after an answer that fails RepairAnswer's validation. Whatever still fails becomes one
+`retries` times after an answer that fails its model's validation. Whatever still fails becomes one
 LLMFailure with a kind the run summary counts."""
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from typing import Any
 import instructor
 import openai
 from instructor.core import Hooks, IncompleteOutputException, InstructorRetryException
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from docextract.mapping.llm.request import FormRequest
-from docextract.mapping.llm.response import RepairAnswer
+from docextract.llm.request import FormRequest
 from docextract.settings import LLMSettings
 
 MODES = {"json_schema": instructor.Mode.JSON_SCHEMA, "tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON}
@@ -56,7 +55,7 @@ class Usage:
 
 @dataclass(frozen=True)
 class Answer:
-    answer: RepairAnswer
+    answer: BaseModel  # of the request's answer_model
     calls: int
     tokens: int
 
@@ -72,18 +71,18 @@ def ask(settings: LLMSettings, request: FormRequest) -> Answer:
     usage = Usage()
     try:
         answer = _client(settings, usage).create(
-            response_model=RepairAnswer, messages=request.messages, model=settings.model,
+            response_model=request.answer_model, messages=request.messages, model=settings.model,
             max_retries=settings.retries, context=request.context, hooks=usage.hooks,
-            max_tokens=settings.max_tokens, temperature=settings.temperature,
+            max_tokens=request.max_tokens, temperature=settings.temperature,
             extra_body=settings.extra_body or None,
         )
     except Exception as exc:  # every provider error type ends here, classified
-        kind, detail = classify(exc, settings)
+        kind, detail = classify(exc, settings, request.max_tokens)
         raise LLMFailure(kind, detail, usage.calls, usage.tokens) from exc
     return Answer(answer, usage.calls, usage.tokens)
 
 
-def classify(exc: BaseException, settings: LLMSettings) -> tuple[str, str]:
+def classify(exc: BaseException, settings: LLMSettings, max_tokens: int) -> tuple[str, str]:
     cause = exc.__cause__ if isinstance(exc, InstructorRetryException) and exc.__cause__ else exc
     if isinstance(cause, openai.APITimeoutError):
         return "timeout", f"no answer within {settings.timeout:g} s"
@@ -93,7 +92,7 @@ def classify(exc: BaseException, settings: LLMSettings) -> tuple[str, str]:
         kind = "server_error" if cause.status_code >= 500 else "refused"
         return kind, f"HTTP {cause.status_code} from {settings.base_url}"
     if isinstance(cause, IncompleteOutputException):
-        return "invalid_answer", f"answer cut off at max_tokens={settings.max_tokens}"
+        return "invalid_answer", f"answer cut off at max_tokens={max_tokens}"
     if isinstance(cause, (ValidationError, json.JSONDecodeError, ValueError, openai.APIResponseValidationError)):
         attempts = getattr(exc, "n_attempts", 1)
         return "invalid_answer", f"answer not valid after {attempts} attempt(s): {_first_error(cause)}"
