@@ -47,6 +47,9 @@ class TextLine(BaseModel):
     text: str
     bbox: tuple[float, float, float, float] | None = None
     confidence: float | None = None  # OCR only
+    # x0, x1 in PDF points of each space-separated part of `text`, where the source places them: a cell
+    # whose text runs over several columns (a lost ruling) can be cut where the columns are
+    spans: tuple[tuple[float, float], ...] = ()
 
 
 class Cell(BaseModel):

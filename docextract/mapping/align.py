@@ -25,6 +25,7 @@ SHIFT = 0.6  # per column the row's offset from the header changes between two n
 OFFSET = 0.3  # per column the row's first cell sits away from its role's place
 MAX_SHIFT = 3.0  # columns: a cell farther from its role's place costs as much as this
 X_WEIGHT = 0.5  # an offset measured by x (page points) counts this much of one by grid column
+SPANNED = 0.6  # of a column's width a cell must cover to run over it
 CONTINUABLE = frozenset({"name", "target", "actual", "deviation"})
 
 
@@ -160,3 +161,46 @@ def gap_roles(cells: list[Cell], aligned: Aligned, schema: Schema) -> dict[str, 
             before = after if cell is not None else before
         run = []
     return out
+
+
+def split_spanning(cells: list[Cell], schema: Schema) -> list[Cell]:
+    """Cells whose text runs over several of the schema's columns (a ruling the page lost between them)
+    cut where the columns are: each space-separated part of a line goes to the column its middle lies
+    in; the parts of one column make one cell. Cells within one column, and cells whose lines do not
+    place their parts, stay as they are."""
+    places = [c.xs for c in schema.columns if c.xs is not None]
+    if len(places) < 2:
+        return cells
+    out: list[Cell] = []
+    for cell in cells:
+        box = cell.prov.bbox
+        covered = [xs for xs in places
+                   if box and min(box[2], xs[1]) - max(box[0], xs[0]) >= SPANNED * (xs[1] - xs[0])]
+        if len(covered) < 2 or not cell.lines or not all(line.spans for line in cell.lines):
+            out.append(cell)
+            continue
+        out.extend(_cut(cell, places))
+    return out
+
+
+def _cut(cell: Cell, places: list[tuple[float, float]]) -> list[Cell]:
+    parts: dict[int, list[tuple[int, str, float, float]]] = {}  # column -> (line, text, x0, x1)
+    for n, line in enumerate(cell.lines):
+        for text, (x0, x1) in zip(line.text.split(" "), line.spans):
+            middle = (x0 + x1) / 2
+            column = min(range(len(places)), key=lambda k: 0 if places[k][0] <= middle < places[k][1]
+                         else min(abs(middle - places[k][0]), abs(middle - places[k][1])))
+            parts.setdefault(column, []).append((n, text, x0, x1))
+    if len(parts) < 2:
+        return [cell]
+    _, y0, _, y1 = cell.prov.bbox
+    pieces = []
+    for k, (column, found) in enumerate(sorted(parts.items())):
+        lines: dict[int, list[str]] = {}
+        for n, text, _, _ in found:
+            lines.setdefault(n, []).append(text)
+        box = (min(f[2] for f in found), y0, max(f[3] for f in found), y1)
+        pieces.append(cell.model_copy(update={
+            "id": f"{cell.id}#{k}", "text": "\n".join(" ".join(words) for words in lines.values()),
+            "prov": cell.prov.model_copy(update={"bbox": box}), "lines": []}))
+    return pieces

@@ -63,4 +63,5 @@ def _inline_goals(header: Row, ledger: Ledger) -> tuple[str | None, str | None] 
             values.setdefault(role, []).append(cell)
     if not values:
         return None
-    return ledger.text("goal_expected", values.get("expected", [])), ledger.text("goal_actual", values.get("actual", []))
+    expected, actual = values.get("expected", []), values.get("actual", [])
+    return ledger.text("goal_expected", expected), ledger.text("goal_actual", actual)

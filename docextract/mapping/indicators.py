@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docextract.labels import categories, key, points_of, row_keys
-from docextract.mapping.align import Aligned, Schema, align_row, gap_roles
+from docextract.mapping.align import Aligned, Schema, align_row, gap_roles, split_spanning
 from docextract.mapping.categories import complete, exact_category, joined, read_category, short_form, stacked
 from docextract.mapping.columns import header_schema
 from docextract.mapping.fit import fit
@@ -90,6 +90,7 @@ class IndicatorReader:
             self.schema = schema if schema.columns else self.schema
             self.after_break = after_break
             return
+        cells = split_spanning(cells, self.schema)
         aligned = align_row(cells, self.schema, fit)
         by_role = aligned.cells_of(cells)
         stray = [cell for cell in cells if aligned.roles.get(cell.id) is None]

@@ -7,6 +7,11 @@ from docextract.model import Cell, Provenance
 from docextract.values import clean_text
 
 
+def source_id(cell_id: str) -> str:
+    """The id of the source cell a part cut from it (`align.split_spanning`, '<id>#<k>') came from."""
+    return cell_id.split("#", 1)[0]
+
+
 class Ledger:
     def __init__(self) -> None:
         self.provenance: dict[str, Provenance] = {}
@@ -14,10 +19,10 @@ class Ledger:
 
     def use(self, *cells: Cell) -> None:
         for cell in cells:
-            self.used.add(cell.id)
+            self.used.add(source_id(cell.id))
 
     def note(self, path: str, cell: Cell) -> None:
-        self.provenance[path] = cell.prov.of_cell(cell.id)
+        self.provenance[path] = cell.prov.of_cell(source_id(cell.id))
 
     def text(self, path: str, cells: list[Cell]) -> str | None:
         """The cells' text joined as one value (a cell split over grid columns or rows)."""

@@ -114,15 +114,24 @@ def _lines(chars: list[_Char]) -> list[TextLine]:
     for row in rows:
         row.sort(key=lambda ch: ch.bbox[0])
         text = ""
+        spans: list[list[float]] = []
         for prev, ch in zip([None, *row], row):
             if prev is not None and ch.bbox[0] - prev.bbox[2] > 0.3 * ch.size and not text.endswith(" "):
                 text += " "
+            if ch.c.isspace():
+                text += "" if text.endswith(" ") else ch.c
+                continue
+            if not spans or text.endswith(" ") or not text:
+                spans.append([ch.bbox[0], ch.bbox[2]])
+            spans[-1][1] = ch.bbox[2]
             text += ch.c
-        text = text.strip()
+        text = " ".join(text.split())
         if text:
             box = (min(ch.bbox[0] for ch in row), min(ch.bbox[1] for ch in row),
                    max(ch.bbox[2] for ch in row), max(ch.bbox[3] for ch in row))
-            lines.append(TextLine(text=text, bbox=tuple(round(v, 2) for v in box)))
+            parts = tuple((round(a, 2), round(b, 2)) for a, b in spans)
+            lines.append(TextLine(text=text, bbox=tuple(round(v, 2) for v in box),
+                                  spans=parts if len(parts) == len(text.split(" ")) else ()))
     return lines
 
 
