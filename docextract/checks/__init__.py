@@ -58,7 +58,8 @@ from docextract.checks.totals import (
 from docextract.checks.year import check_document_years, check_year
 from docextract.model import Finding, FormRecord
 
-__all__ = ["CHECKS", "DOCUMENT_CHECKS", "NUMBER_CHECKS", "TEXT_CHECKS", "Rules", "check_document", "check_record", "default_rules"]
+__all__ = ["CHECKS", "DOCUMENT_CHECKS", "NUMBER_CHECKS", "TEXT_CHECKS", "Rules", "check_document", "check_record",
+           "default_rules"]
 
 CHECKS = (
     check_precision, check_weight_total, check_score_total, check_score_range, check_category_points,

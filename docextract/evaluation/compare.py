@@ -293,7 +293,8 @@ def compare_form(gold: dict, pred: dict | None, result: EvalResult, form_id: str
     scorer.indicators(gold.get("indicators") or [])
     outcome = FormOutcome(
         form=form_id, project=gold.get("project_name"), status=None if pred is None else pred.get("status"),
-        wrong_numbers=scorer.wrong_numbers, wrong_fields=scorer.wrong_fields, findings=[] if pred is None else _error_findings(pred),
+        wrong_numbers=scorer.wrong_numbers, wrong_fields=scorer.wrong_fields,
+        findings=[] if pred is None else _error_findings(pred),
         found=pred is not None,
     )
     if outcome.false_alarm:

@@ -1,7 +1,7 @@
 """Check-driven numeric repair: when the form's arithmetic fails, look for the one misread that explains it.
 
-Every number an error finding of the arithmetic cites (findings on where texts landed are no number's) is given each alternative one misread away (misreads.py); an
-alternative survives when the whole scorer then passes. Only a unique survivor is applied, as a Repair
+Every number an error finding of the arithmetic cites (findings on where texts landed are no number's)
+is given each alternative one misread away (misreads.py); an alternative survives when the whole scorer then passes. Only a unique survivor is applied, as a Repair
 with the old and the new value. None, or several, leave the record as read (several are named in an info
 finding). A document that printed a wrong number consistently — a rate that agrees with it, two rows that
 agree — has no single edit that satisfies every check, so it stays flagged and unrepaired.
