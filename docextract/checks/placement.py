@@ -16,7 +16,7 @@ from docextract.mapping.categories import short_form
 from docextract.model import Finding, FormRecord, Measure
 from docextract.values import compact
 
-SENTENCE = 8  # characters: a target or actual longer than this, without a number, is a sentence
+SENTENCE = 12  # characters: a target or actual longer than this, without a number, is a sentence
 
 
 def check_alignment(record: FormRecord, rules: Rules) -> Iterator[Finding]:
