@@ -6,64 +6,14 @@ counts wherever it sits under its label, whatever the grid's number of columns o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from docextract import labels
 from docextract.labels import key
 from docextract.mapping.align import Column, Schema
 from docextract.model import Cell, Row
 
-OPEN_END = 10_000
 HEADING_ROLES = ("section", "funding", "goal")  # labels of a whole block, not of a column of values
 LEADING_ROLES = ("level1", "level2")  # the categories a table opens with: merged cells, their labels easily lost
-
-
-@dataclass(frozen=True)
-class Columns:
-    spans: tuple[tuple[str, int, int], ...]  # (role, first col, end col), left to right
-    _memo: dict[tuple[int, int], str | None] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_header(cls, row: Row, group: str) -> tuple[Columns, list[Cell]]:
-        """The roles of a header row and the header cells that named them."""
-        starts: dict[str, int] = {}
-        named = []
-        for cell in row.nonblank():
-            merged = roles_in_order(key(cell.text), group) if cell.colspan > 1 else []
-            if len(merged) > 1:  # two headings in one cell: the ruling between them too faint to see
-                for n, role in enumerate(merged[:cell.colspan]):
-                    starts.setdefault(role, cell.col + n * cell.colspan // len(merged))
-                named.append(cell)
-                continue
-            role = labels.role_of(key(cell.text), group)
-            if role is not None and role not in starts:
-                starts[role] = cell.col
-                named.append(cell)
-        ordered = sorted(starts.items(), key=lambda rc: rc[1])
-        spans = tuple((role, col, ordered[n + 1][1] if n + 1 < len(ordered) else OPEN_END)
-                      for n, (role, col) in enumerate(ordered))
-        return cls(spans), named
-
-    @property
-    def roles(self) -> list[str]:
-        return [role for role, _, _ in self.spans]
-
-    def role_at(self, col: int, col_end: int) -> str | None:
-        """The role whose columns the cell [col, col_end) overlaps most; None left of every role."""
-        if (col, col_end) not in self._memo:
-            self._memo[col, col_end] = self._overlapping(col, col_end)
-        return self._memo[col, col_end]
-
-    def _overlapping(self, col: int, col_end: int) -> str | None:
-        best, best_overlap = None, 0
-        for role, start, end in self.spans:
-            overlap = min(end, col_end) - max(start, col)
-            if overlap > best_overlap:
-                best, best_overlap = role, overlap
-        return best
-
-    def role_of_cell(self, cell: Cell, shift: int = 0) -> str | None:
-        return self.role_at(cell.col + shift, cell.col_end + shift)
 
 
 def header_schema(row: Row, group: str) -> tuple[Schema, list[Cell]]:

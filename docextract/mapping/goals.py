@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from docextract import labels
 from docextract.labels import key
-from docextract.mapping.columns import Columns
+from docextract.mapping.align import Schema
+from docextract.mapping.columns import header_schema
 from docextract.mapping.ledger import Ledger
 from docextract.model import Cell, Row
 from docextract.values import clean_text
@@ -18,7 +19,7 @@ from docextract.values import clean_text
 def read_goals(header: Row | None, rows: list[Row], ledger: Ledger) -> tuple[str | None, str | None]:
     if header is None:
         return None, None
-    columns, named = Columns.from_header(header, "goal_header")
+    schema, named = header_schema(header, "goal_header")
     ledger.use(*named)
     inline = _inline_goals(header, ledger)
     if inline is not None:  # 年度目标 | text | 实际完成情况 | text: the goals printed in the header row
@@ -34,7 +35,7 @@ def read_goals(header: Row | None, rows: list[Row], ledger: Ledger) -> tuple[str
             if k in goal_label or labels.role_of(k, "goal_header"):
                 ledger.use(cell)  # the label again, or a piece of it
                 continue
-            under[columns.role_of_cell(cell) or "goal"].append(cell)
+            under[_under(cell, schema)].append(cell)
         texts = under["goal"] + under["expected"]
         if not under["actual"] and len(texts) >= 2:
             # shifted left: the first text is the expected goal, the next one the actual
@@ -65,3 +66,8 @@ def _inline_goals(header: Row, ledger: Ledger) -> tuple[str | None, str | None] 
         return None
     expected, actual = values.get("expected", []), values.get("actual", [])
     return ledger.text("goal_expected", expected), ledger.text("goal_actual", actual)
+
+
+def _under(cell: Cell, schema: Schema) -> str:
+    """The goal column a text sits under: 预期目标, 实际完成情况, or the 年度总体目标 label's column."""
+    return next((column.role for k, column in enumerate(schema.columns) if schema.offset(cell, k) == 0), "goal")
