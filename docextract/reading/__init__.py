@@ -1,0 +1,69 @@
+"""Fields read again from the recognizer's evidence, once the mapper has said what each cell holds.
+
+The OCR stage keeps, with each text line, where the recognizer hesitated and what else it saw
+(`TextLine.doubts`). Here, knowing a field's column, a cell's other readings are weighed: a target or
+actual by the measure grammar and the shapes of the form's other targets and actuals, free text by the
+lexicon. A field changes only when its value is its one cell's text as read; the reading considered and
+the reason are kept in the field's provenance (`Provenance.reading`)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from docextract.model import Cell, CellTable, FormRecord, ReadingChoice
+from docextract.reading.candidates import cell_doubts
+from docextract.reading.choose import Choice, choose_measure, choose_words
+from docextract.reading.grammar import measure_shape
+from docextract.repair.paths import get_value, with_value
+from docextract.values import clean_text, parse_measure, tidy_measure
+
+_MEASURED = re.compile(r"^indicators\[(\d+)\]\.(target|actual)$")
+_WORDED = re.compile(r"^(indicators\[\d+\]\.(name|deviation|level1|level2)|project_name|department|"
+                     r"implementing_unit|goal_expected|goal_actual)$")
+
+
+def reread_fields(records: list[FormRecord], table: CellTable) -> list[FormRecord]:
+    cells = {c.id: c for row in table.rows for c in row.cells if any(line.doubts for line in c.lines)}
+    if not cells:
+        return records
+    return [_reread(record, cells) for record in records]
+
+
+def _reread(record: FormRecord, cells: dict[str, Cell]) -> FormRecord:
+    shapes = Counter(measure_shape(v) for i in record.indicators for v in (i.target, i.actual) if v)
+    for path, prov in list(record.provenance.items()):
+        cell = cells.get(prov.cell or "")
+        if cell is None:
+            continue
+        value = get_value(record, path)
+        measured = _MEASURED.match(path)
+        if measured and value is not None and _measure_value(cell.text) == value:
+            column = shapes - Counter([measure_shape(value)])
+            choice = choose_measure(cell.text, cell_doubts(cell), column, _measure_value)
+            text = choice.text if choice else cell.text
+            worded = choose_words(text, cell_doubts(cell)) if measure_shape(_measure_value(text)) == "phrase" and not choice else None
+            choice = worded or choice
+            if choice is not None:
+                record = _apply(record, path, _measure_value(choice.text), cell, choice)
+                index, role = int(measured.group(1)), measured.group(2)
+                parsed = parse_measure(get_value(record, path))
+                record = with_value(record, f"indicators[{index}].{role}_parsed", parsed)
+        elif _WORDED.match(path) and value is not None and clean_text(cell.text) == value:
+            choice = choose_words(cell.text, cell_doubts(cell))
+            if choice is not None:
+                record = _apply(record, path, clean_text(choice.text), cell, choice)
+    return record
+
+
+def _apply(record: FormRecord, path: str, value: str | None, cell: Cell, choice: Choice) -> FormRecord:
+    if value is None or value == get_value(record, path):
+        return record
+    trace = ReadingChoice(read=cell.text, chosen=choice.text, considered=choice.considered, reason=choice.reason)
+    provenance = {**record.provenance, path: record.provenance[path].model_copy(update={"reading": trace})}
+    return with_value(record, path, value).model_copy(update={"provenance": provenance})
+
+
+def _measure_value(text: str) -> str | None:
+    """A target or actual as the mapper reads it from its cell's text."""
+    return tidy_measure(clean_text(text))

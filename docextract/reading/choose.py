@@ -1,0 +1,107 @@
+"""Choosing among the recognizer's readings of a cell: by the grammar of its column and the shapes of
+the column's other cells (a target), and by the lexicon (free text).
+
+Thresholds are costs: -log of a reading's probability relative to the text as read (from the
+recognizer's per-character probabilities). A grammar may reject the text as read and take a reading
+up to GRAMMAR_MARGIN less likely; a column's shapes or the lexicon may only break a near-tie, never
+overrule a reading the recognizer was clear about."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from docextract.model import Doubt
+from docextract.reading.candidates import Reading, readings
+from docextract.reading.grammar import measure_shape
+from docextract.reading.lexicon import in_word, segment
+
+GRAMMAR_MARGIN = math.log(50)  # an ungrammatical reading gives way to a grammatical one this much less likely
+PRIOR_MARGIN = math.log(20)  # the column's shapes may prefer a reading at most this much less likely
+LEXICON_MARGIN = math.log(10)  # the lexicon may prefer a character at most this much less likely
+WINDOW = 8  # characters each side of a doubtful character that the lexicon judges
+MIN_GAIN = math.log(20)  # the lexicon's preference: the words must read this much likelier
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    considered: list[tuple[str, float]]
+    reason: str
+
+
+def choose_measure(text: str, doubts: list[Doubt], column: Counter,
+                   value: Callable[[str], str | None] = lambda t: t) -> Choice | None:
+    """Another reading of a target or actual cell, when the text as read is no measure or phrase and a
+    reading is, or when the column's other cells print a shape the reading shares and the text as read
+    lacks and the recognizer's probabilities are close; else None. `column`: shape -> count in the
+    form's other target and actual cells; `value`: the field's value of a cell text."""
+    options = [r for r in readings(text, doubts) if r.cost <= GRAMMAR_MARGIN]
+    shaped = [(r, measure_shape(value(r.text))) for r in options]
+    read_shape = measure_shape(value(text))
+    total = sum(column.values())
+
+    def prior(shape: str | None) -> float:
+        return math.log((column[shape] + 1) / (total + 1 + len(column)))
+
+    grammatical = [(r, s) for r, s in shaped if s is not None]
+    if not grammatical:
+        return None
+    if read_shape is None:
+        best, shape = max(grammatical, key=lambda rs: prior(rs[1]) - rs[0].cost)
+        reason = f"'{text}' is no {('measure or phrase')}; '{best.text}' ({shape}) is the likeliest reading that is"
+    else:
+        best, shape = max(((r, s) for r, s in grammatical if r.cost <= PRIOR_MARGIN),
+                          key=lambda rs: prior(rs[1]) - rs[0].cost)
+        if best.text == text or shape == read_shape:
+            return None
+        reason = (f"the column's other cells print '{shape}' {column[shape]} times, '{read_shape}' "
+                  f"{column[read_shape]} times, and the recognizer's probabilities are close")
+    if best.text == text:
+        return None
+    return Choice(best.text, _considered(options, best), reason)
+
+
+def choose_words(text: str, doubts: list[Doubt]) -> Choice | None:
+    """The text with each Chinese character the recognizer hesitated over settled by the lexicon: a
+    runner-up replaces it when the recognizer saw them nearly alike and the runner-up makes words where
+    the character read makes none."""
+    chars, changed, considered = list(text), [], []
+    for d in doubts:
+        read, p = d.options[0]
+        if len(read) != 1 or not _cjk(read) or d.at >= len(chars) or chars[d.at] != read:
+            continue
+        lo, hi = max(0, d.at - WINDOW), min(len(chars), d.at + WINDOW + 1)
+        if in_word("".join(chars[lo:hi]), d.at - lo):
+            continue  # the character read makes a word there: a reading, not a non-word to settle
+        base = segment("".join(chars[lo:hi]))[0]
+        best, best_score = None, 0.0
+        for alt, q in d.options[1:]:
+            cost = math.log(max(p, 1e-6) / max(q, 1e-6))
+            if len(alt) != 1 or not _cjk(alt) or cost > LEXICON_MARGIN:
+                continue
+            window = chars[lo:d.at] + [alt] + chars[d.at + 1:hi]
+            gain = segment("".join(window))[0] - base
+            considered.append(("".join(window), round(cost, 3)))
+            if gain >= MIN_GAIN and gain - cost > best_score:
+                best, best_score = alt, gain - cost
+        if best is not None:
+            changed.append(f"{read}→{best}")
+            chars[d.at] = best
+    if not changed:
+        return None
+    return Choice("".join(chars), considered,
+                  f"{', '.join(changed)}: the recognizer saw both nearly alike; only the second makes words")
+
+
+def _considered(options: list[Reading], chosen: Reading) -> list[tuple[str, float]]:
+    kept = [(r.text, r.cost) for r in options[:8]]
+    if all(t != chosen.text for t, _ in kept):
+        kept.append((chosen.text, chosen.cost))
+    return kept
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
