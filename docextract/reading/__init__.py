@@ -13,7 +13,7 @@ from collections import Counter
 
 from docextract.model import Cell, CellTable, FormRecord, ReadingChoice
 from docextract.reading.candidates import cell_doubts
-from docextract.reading.choose import Choice, choose_measure, choose_words
+from docextract.reading.choose import Choice, choose_measure, choose_stop, choose_words
 from docextract.reading.grammar import measure_shape
 from docextract.repair.paths import get_value, with_value
 from docextract.values import clean_text, parse_measure, tidy_measure
@@ -21,6 +21,9 @@ from docextract.values import clean_text, parse_measure, tidy_measure
 _MEASURED = re.compile(r"^indicators\[(\d+)\]\.(target|actual)$")
 _WORDED = re.compile(r"^(indicators\[\d+\]\.(name|deviation|level1|level2)|project_name|department|"
                      r"implementing_unit|goal_expected|goal_actual)$")
+
+_PARAGRAPH = re.compile(r"^(goal_expected|goal_actual|indicators\[\d+\]\.deviation)$")
+MIN_PARAGRAPH = 8  # characters of a goal or reason that is a sentence, not a word ('无')
 
 
 def reread_fields(records: list[FormRecord], table: CellTable) -> list[FormRecord]:
@@ -32,6 +35,8 @@ def reread_fields(records: list[FormRecord], table: CellTable) -> list[FormRecor
 
 def _reread(record: FormRecord, cells: dict[str, Cell]) -> FormRecord:
     shapes = Counter(measure_shape(v) for i in record.indicators for v in (i.target, i.actual) if v)
+    paragraphs = [v for v in (record.goal_expected, record.goal_actual, *(i.deviation for i in record.indicators))
+                  if v and len(v) >= MIN_PARAGRAPH]
     for path, prov in list(record.provenance.items()):
         cell = cells.get(prov.cell or "")
         if cell is None:
@@ -50,7 +55,15 @@ def _reread(record: FormRecord, cells: dict[str, Cell]) -> FormRecord:
                 parsed = parse_measure(get_value(record, path))
                 record = with_value(record, f"indicators[{index}].{role}_parsed", parsed)
         elif _WORDED.match(path) and value is not None and clean_text(cell.text) == value:
-            choice = choose_words(cell.text, cell_doubts(cell))
+            doubts = cell_doubts(cell)
+            choice = choose_words(cell.text, doubts)
+            if _PARAGRAPH.match(path):
+                others = [p for p in paragraphs if p is not value]
+                closed = sum(p.endswith("。") for p in others)
+                stop = choose_stop((choice.text if choice else cell.text).rstrip(), doubts, closed, len(others) - closed)
+                if stop is not None:
+                    choice = stop if choice is None else \
+                        Choice(stop.text, choice.considered + stop.considered, f"{choice.reason}; {stop.reason}")
             if choice is not None:
                 record = _apply(record, path, clean_text(choice.text), cell, choice)
     return record

@@ -23,6 +23,8 @@ PRIOR_MARGIN = math.log(20)  # the column's shapes may prefer a reading at most 
 LEXICON_MARGIN = math.log(10)  # the lexicon may prefer a character at most this much less likely
 WINDOW = 8  # characters each side of a doubtful character that the lexicon judges
 MIN_GAIN = math.log(20)  # the lexicon's preference: the words must read this much likelier
+STOP_MARKS = "。.·*°"  # what a blurred full stop is read as, when it is read at all
+MIN_STOP = 0.05  # the recognizer's probability of some such mark after a paragraph's last character
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,21 @@ def choose_words(text: str, doubts: list[Doubt]) -> Choice | None:
         return None
     return Choice("".join(chars), considered,
                   f"{', '.join(changed)}: the recognizer saw both nearly alike; only the second makes words")
+
+
+def choose_stop(text: str, doubts: list[Doubt], closed: int, open_: int) -> Choice | None:
+    """A paragraph (a goal, a reason) whose full stop the recognizer nearly read after its last
+    character, put back when the form's other paragraphs mostly close with one: `closed` of them end
+    with '。', `open_` end without."""
+    if not text or not _cjk(text[-1]) or closed <= open_:
+        return None
+    end = [d for d in doubts if d.at == len(text) and d.options[0][0] == ""]
+    seen = sum(p for d in end for o, p in d.options[1:] if o in STOP_MARKS)
+    if seen < MIN_STOP:
+        return None
+    return Choice(text + "。", [(text, 0.0), (text + "。", round(-math.log(seen), 3))],
+                  f"the recognizer nearly read a mark after the last character (p={seen:.2f}) and "
+                  f"{closed} of the form's other {closed + open_} paragraphs end with '。'")
 
 
 def _considered(options: list[Reading], chosen: Reading) -> list[tuple[str, float]]:
