@@ -76,6 +76,8 @@ def repair_record(record: FormRecord, cells: Mapping[str, Cell] | None = None,
     chosen = _choose(survivors)
     if chosen is None:
         return _ambiguous(record, survivors)
+    if len(survivors) > 1 and chosen.offered:
+        return _apply(record, chosen, errors, rules, f"the recognizer's runner-up among {len(survivors)} misreads that")
     return _apply(record, chosen, errors, rules)
 
 
@@ -92,9 +94,7 @@ def _offered_pair(record: FormRecord, offers: dict[str, dict[float, Edit]], fail
                     candidate = with_value(with_value(record, first, a.value), second, b.value)
                     if any(f.severity == "error" for check in (*failing, *CHECKS) for f in check(candidate, rules)):
                         continue
-                    found.append(tuple(Survivor(path, get_value(record, path), e.text, e,
-                                                (record.provenance.get(path) or None) and record.provenance[path].confidence,
-                                                0, True) for path, e in ((first, a), (second, b))))
+                    found.append(tuple(_offered_survivor(record, path, e) for path, e in ((first, a), (second, b))))
                     if len(found) > 1:
                         return None
     return found[0] if found else None
@@ -108,6 +108,12 @@ def _suspects(record: FormRecord, errors: list[Finding]) -> list[str]:
     if not errors or not all(cited):
         return []
     return sorted({path for paths in cited for path in paths})
+
+
+def _offered_survivor(record: FormRecord, path: str, edit: Edit) -> Survivor:
+    prov = record.provenance.get(path)
+    old = get_value(record, path)
+    return Survivor(path, old, _printed(record, path, old, {}), edit, prov and prov.confidence, 0, True)
 
 
 def _offered(record: FormRecord, path: str, value: float, cells: Mapping[str, Cell],
