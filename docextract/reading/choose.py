@@ -20,8 +20,9 @@ from docextract.reading.lexicon import in_word, segment
 
 GRAMMAR_MARGIN = math.log(50)  # an ungrammatical reading gives way to a grammatical one this much less likely
 PRIOR_MARGIN = math.log(20)  # the column's shapes may prefer a reading at most this much less likely
-LEXICON_MARGIN = math.log(10)  # the lexicon may prefer a character at most this much less likely
+LEXICON_MARGIN = math.log(20)  # the lexicon may prefer a character at most this much less likely
 WINDOW = 8  # characters each side of a doubtful character that the lexicon judges
+MAX_GROUP = 3  # neighbouring doubts settled together
 MIN_GAIN = math.log(20)  # the lexicon's preference: the words must read this much likelier
 STOP_MARKS = "。.·*°"  # what a blurred full stop is read as, when it is read at all
 MIN_STOP = 0.05  # the recognizer's probability of some such mark after a paragraph's last character
@@ -67,35 +68,48 @@ def choose_measure(text: str, doubts: list[Doubt], column: Counter,
 
 
 def choose_words(text: str, doubts: list[Doubt]) -> Choice | None:
-    """The text with each Chinese character the recognizer hesitated over settled by the lexicon: a
-    runner-up replaces it when the recognizer saw them nearly alike and the runner-up makes words where
-    the character read makes none."""
+    """The text with the Chinese characters the recognizer hesitated over settled by the lexicon:
+    runner-ups replace them when the recognizer saw them nearly alike and the runner-ups make words
+    where the characters read make none. Doubts next to each other are settled together ('框组' ->
+    '枢纽': neither change alone makes a word)."""
     chars, changed, considered = list(text), [], []
-    for d in doubts:
-        read, p = d.options[0]
-        if len(read) != 1 or not _cjk(read) or d.at >= len(chars) or chars[d.at] != read:
-            continue
-        lo, hi = max(0, d.at - WINDOW), min(len(chars), d.at + WINDOW + 1)
-        if in_word("".join(chars[lo:hi]), d.at - lo):
-            continue  # the character read makes a word there: a reading, not a non-word to settle
-        base = segment("".join(chars[lo:hi]))[0]
+    eligible = [d for d in doubts if len(d.options[0][0]) == 1 and _cjk(d.options[0][0])
+                and d.at < len(chars) and chars[d.at] == d.options[0][0]]
+    for group in _neighbours(eligible):
+        lo, hi = max(0, group[0].at - WINDOW), min(len(chars), group[-1].at + WINDOW + 1)
+        window = "".join(chars[lo:hi])
+        if all(in_word(window, d.at - lo) for d in group):
+            continue  # the characters read make words there: a reading, not a non-word to settle
+        local = [Doubt(at=d.at - lo, options=tuple((o, p) for o, p in d.options if len(o) == 1 and _cjk(o)))
+                 for d in group]
+        base = segment(window)[0]
         best, best_score = None, 0.0
-        for alt, q in d.options[1:]:
-            cost = math.log(max(p, 1e-6) / max(q, 1e-6))
-            if len(alt) != 1 or not _cjk(alt) or cost > LEXICON_MARGIN:
+        for reading in readings(window, [d for d in local if len(d.options) > 1])[1:]:
+            if reading.cost > LEXICON_MARGIN:
                 continue
-            window = chars[lo:d.at] + [alt] + chars[d.at + 1:hi]
-            gain = segment("".join(window))[0] - base
-            considered.append(("".join(window), round(cost, 3)))
-            if gain >= MIN_GAIN and gain - cost > best_score:
-                best, best_score = alt, gain - cost
+            gain = segment(reading.text)[0] - base
+            considered.append((reading.text, reading.cost))
+            if gain >= MIN_GAIN and gain - reading.cost > best_score:
+                best, best_score = reading, gain - reading.cost
         if best is not None:
-            changed.append(f"{read}→{best}")
-            chars[d.at] = best
+            for at, read, instead in best.changes:
+                changed.append(f"{read}→{instead}")
+                chars[lo + at] = instead
     if not changed:
         return None
     return Choice("".join(chars), considered,
-                  f"{', '.join(changed)}: the recognizer saw both nearly alike; only the second makes words")
+                  f"{', '.join(changed)}: the recognizer saw them nearly alike; only the second makes words")
+
+
+def _neighbours(doubts: list[Doubt]) -> list[list[Doubt]]:
+    """Doubts in runs of places at most one character apart."""
+    groups: list[list[Doubt]] = []
+    for d in sorted(doubts, key=lambda d: d.at):
+        if groups and d.at - groups[-1][-1].at <= 2 and len(groups[-1]) < MAX_GROUP:
+            groups[-1].append(d)
+        else:
+            groups.append([d])
+    return groups
 
 
 def choose_stop(text: str, doubts: list[Doubt], closed: int, open_: int) -> Choice | None:
