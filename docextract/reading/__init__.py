@@ -39,34 +39,37 @@ def _reread(record: FormRecord, cells: dict[str, Cell]) -> FormRecord:
                   if v and len(v) >= MIN_PARAGRAPH]
     for path, prov in list(record.provenance.items()):
         cell = cells.get(prov.cell or "")
-        if cell is None:
+        value = get_value(record, path) if cell is not None else None
+        if value is None:
             continue
-        value = get_value(record, path)
         measured = _MEASURED.match(path)
-        if measured and value is not None and _measure_value(cell.text) == value:
-            column = shapes - Counter([measure_shape(value)])
-            choice = choose_measure(cell.text, cell_doubts(cell), column, _measure_value)
-            text = choice.text if choice else cell.text
-            worded = choose_words(text, cell_doubts(cell)) if measure_shape(_measure_value(text)) == "phrase" and not choice else None
-            choice = worded or choice
+        if measured and _measure_value(cell.text) == value:
+            choice = choose_measure(cell.text, cell_doubts(cell), shapes - Counter([measure_shape(value)]), _measure_value)
+            if choice is None and measure_shape(value) == "phrase":
+                choice = choose_words(cell.text, cell_doubts(cell))
             if choice is not None:
                 record = _apply(record, path, _measure_value(choice.text), cell, choice)
-                index, role = int(measured.group(1)), measured.group(2)
-                parsed = parse_measure(get_value(record, path))
-                record = with_value(record, f"indicators[{index}].{role}_parsed", parsed)
-        elif _WORDED.match(path) and value is not None and clean_text(cell.text) == value:
-            doubts = cell_doubts(cell)
-            choice = choose_words(cell.text, doubts)
-            if _PARAGRAPH.match(path):
-                others = [p for p in paragraphs if p is not value]
-                closed = sum(p.endswith("。") for p in others)
-                stop = choose_stop((choice.text if choice else cell.text).rstrip(), doubts, closed, len(others) - closed)
-                if stop is not None:
-                    choice = stop if choice is None else \
-                        Choice(stop.text, choice.considered + stop.considered, f"{choice.reason}; {stop.reason}")
+                record = with_value(record, f"{path}_parsed", parse_measure(get_value(record, path)))
+        elif _WORDED.match(path) and clean_text(cell.text) == value:
+            choice = _reread_text(cell, paragraphs if _PARAGRAPH.match(path) else None, value)
             if choice is not None:
                 record = _apply(record, path, clean_text(choice.text), cell, choice)
     return record
+
+
+def _reread_text(cell: Cell, paragraphs: list[str] | None, value: str) -> Choice | None:
+    """Free text settled by the lexicon; a paragraph (`paragraphs`: the form's, this one among them)
+    also gets its full stop back."""
+    doubts = cell_doubts(cell)
+    choice = choose_words(cell.text, doubts)
+    if paragraphs is None:
+        return choice
+    others = [p for p in paragraphs if p is not value]
+    closed = sum(p.endswith("。") for p in others)
+    stop = choose_stop((choice.text if choice else cell.text).rstrip(), doubts, closed, len(others) - closed)
+    if stop is None or choice is None:
+        return stop or choice
+    return Choice(stop.text, choice.considered + stop.considered, f"{choice.reason}; {stop.reason}")
 
 
 def _apply(record: FormRecord, path: str, value: str | None, cell: Cell, choice: Choice) -> FormRecord:
