@@ -17,7 +17,7 @@ from docextract.ocr.engine import Reading as CharReading
 from docextract.ocr.engine import Recognized
 from docextract.pipeline import records_from_table
 from docextract.reading.candidates import cell_doubts, readings
-from docextract.reading.choose import choose_measure, choose_stop, choose_words
+from docextract.reading.choose import choose_measure, choose_quotes, choose_stop, choose_words
 from docextract.reading.grammar import measure_shape
 from docextract.reading.lexicon import in_word, segment
 from docextract.sources import read_document
@@ -122,6 +122,13 @@ def test_a_near_tie_is_broken_by_the_lexicon():
 def test_a_clear_reading_is_never_overruled_and_a_word_is_never_replaced():
     assert choose_words("清意度", [doubt(0, ("清", 0.97), ("满", 0.03))]) is None  # the document's own typo
     assert choose_words("外网区域", [doubt(1, ("网", 0.5), ("间", 0.45))]) is None  # 外网 is a word
+
+
+def test_quotes_are_set_to_open_and_close_in_turn_where_the_recognizer_hesitated():
+    choice = choose_quotes("宝山区“一网通办“政务", [doubt(8, ("“", 0.52), ("”", 0.38))])
+    assert choice is not None and choice.text == "宝山区“一网通办”政务"
+    assert choose_quotes("宝山区“一网通办“政务", []) is None  # no other reading offered
+    assert choose_quotes('宝山区"一网通办"政务', []) is None  # straight quotes: nothing to settle
 
 
 def test_a_paragraph_gets_back_the_full_stop_the_recognizer_nearly_read():

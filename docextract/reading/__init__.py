@@ -13,7 +13,7 @@ from collections import Counter
 
 from docextract.model import Cell, CellTable, FormRecord, ReadingChoice
 from docextract.reading.candidates import cell_doubts
-from docextract.reading.choose import Choice, choose_measure, choose_stop, choose_words
+from docextract.reading.choose import Choice, choose_measure, choose_quotes, choose_stop, choose_words
 from docextract.reading.grammar import measure_shape
 from docextract.repair.paths import get_value, with_value
 from docextract.values import clean_text, parse_measure, tidy_measure
@@ -61,15 +61,22 @@ def _reread_text(cell: Cell, paragraphs: list[str] | None, value: str) -> Choice
     """Free text settled by the lexicon; a paragraph (`paragraphs`: the form's, this one among them)
     also gets its full stop back."""
     doubts = cell_doubts(cell)
-    choice = choose_words(cell.text, doubts)
+    quoted = choose_quotes(cell.text, doubts)
+    worded = choose_words(quoted.text if quoted else cell.text, doubts)
+    choice = _both(quoted, worded)
     if paragraphs is None:
         return choice
     others = [p for p in paragraphs if p is not value]
     closed = sum(p.endswith("。") for p in others)
     stop = choose_stop((choice.text if choice else cell.text).rstrip(), doubts, closed, len(others) - closed)
-    if stop is None or choice is None:
-        return stop or choice
-    return Choice(stop.text, choice.considered + stop.considered, f"{choice.reason}; {stop.reason}")
+    return _both(choice, stop)
+
+
+def _both(first: Choice | None, then: Choice | None) -> Choice | None:
+    """Two choices made one after the other as one."""
+    if first is None or then is None:
+        return then or first
+    return Choice(then.text, first.considered + then.considered, f"{first.reason}; {then.reason}")
 
 
 def _apply(record: FormRecord, path: str, value: str | None, cell: Cell, choice: Choice) -> FormRecord:

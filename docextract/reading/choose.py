@@ -24,6 +24,7 @@ LEXICON_MARGIN = math.log(20)  # the lexicon may prefer a character at most this
 WINDOW = 8  # characters each side of a doubtful character that the lexicon judges
 MAX_GROUP = 3  # neighbouring doubts settled together
 MIN_GAIN = math.log(20)  # the lexicon's preference: the words must read this much likelier
+_QUOTES = "“”\""
 STOP_MARKS = "。.·*°"  # what a blurred full stop is read as, when it is read at all
 MIN_STOP = 0.05  # the recognizer's probability of some such mark after a paragraph's last character
 
@@ -110,6 +111,24 @@ def _neighbours(doubts: list[Doubt]) -> list[list[Doubt]]:
         else:
             groups.append([d])
     return groups
+
+
+def choose_quotes(text: str, doubts: list[Doubt]) -> Choice | None:
+    """Curly double quotes that do not alternate open, close ('“一网通办“'), set right by the likeliest
+    reading that makes them alternate, changing only quote marks the recognizer hesitated over."""
+    if _quotes_alternate(text):
+        return None
+    at_quotes = [d for d in doubts if d.options[0][0] in _QUOTES]
+    for reading in readings(text, at_quotes)[1:]:
+        if reading.cost <= GRAMMAR_MARGIN and _quotes_alternate(reading.text):
+            return Choice(reading.text, [(text, 0.0), (reading.text, reading.cost)],
+                          "quotes open and close in turn; the recognizer saw this one either way")
+    return None
+
+
+def _quotes_alternate(text: str) -> bool:
+    marks = [ch for ch in text if ch in "“”"]  # straight quotes have no direction to check
+    return all(m == ("“" if i % 2 == 0 else "”") for i, m in enumerate(marks)) and len(marks) % 2 == 0
 
 
 def choose_stop(text: str, doubts: list[Doubt], closed: int, open_: int) -> Choice | None:
