@@ -24,7 +24,6 @@ LEXICON_MARGIN = math.log(20)  # the lexicon may prefer a character at most this
 WINDOW = 8  # characters each side of a doubtful character that the lexicon judges
 MAX_GROUP = 3  # neighbouring doubts settled together
 MIN_GAIN = math.log(20)  # the lexicon's preference: the words must read this much likelier
-_QUOTES = "“”\""
 STOP_MARKS = "。.·*°"  # what a blurred full stop is read as, when it is read at all
 MIN_STOP = 0.05  # the recognizer's probability of some such mark after a paragraph's last character
 
@@ -118,7 +117,8 @@ def choose_quotes(text: str, doubts: list[Doubt]) -> Choice | None:
     reading that makes them alternate, changing only quote marks the recognizer hesitated over."""
     if _quotes_alternate(text):
         return None
-    at_quotes = [d for d in doubts if d.options[0][0] in _QUOTES]
+    at_quotes = [Doubt(at=d.at, options=tuple(o for o in d.options if o[0] in "“”"))
+                 for d in doubts if d.options[0][0] in "“”"]
     for reading in readings(text, at_quotes)[1:]:
         if reading.cost <= GRAMMAR_MARGIN and _quotes_alternate(reading.text):
             return Choice(reading.text, [(text, 0.0), (reading.text, reading.cost)],

@@ -3,12 +3,15 @@
 Every number an error finding cites is given each alternative one misread away (misreads.py); an
 alternative survives when the whole scorer then passes. Only a unique survivor is applied, as a Repair
 with the old and the new value. None, or several, leave the record as read (several are named in an info
-finding). A document that printed a wrong number consistently — a rate that agrees with it, two rows that
+finding), unless the recognizer offered one of them as a runner-up reading of its cell
+(`TextLine.doubts`). When no single edit clears the checks, one pair of such runner-ups (two misread
+numbers) may. A document that printed a wrong number consistently — a rate that agrees with it, two rows that
 agree — has no single edit that satisfies every check, so it stays flagged and unrepaired.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -23,6 +26,7 @@ from docextract.values import try_number
 AMBIGUOUS = "repair_ambiguous"
 DOUBTED = 0.9  # recognizer confidence below which a reading is in doubt
 SURE = 0.99  # ... and at or above which it is trusted
+OFFERED_COST = math.log(50)  # a runner-up reading this much less likely than the text as read is none
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ def _offered(record: FormRecord, path: str, value: float, cells: Mapping[str, Ce
     found: dict[float, Edit] = {}
     for reading in readings(cell.text, cell_doubts(cell))[1:]:
         number = number_of(reading.text)
-        if number is None or number == value or number in found or decimals(normalized(reading.text)) > max_decimals:
+        if reading.cost > OFFERED_COST or number is None or number == value or number in found or decimals(normalized(reading.text)) > max_decimals:
             continue
         found[number] = Edit(normalized(reading.text), number,
                              f"the recognizer's runner-up reading {reading.text!r} (cost {reading.cost:.2f})")
