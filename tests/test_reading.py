@@ -124,6 +124,13 @@ def test_a_clear_reading_is_never_overruled_and_a_word_is_never_replaced():
     assert choose_words("外网区域", [doubt(1, ("网", 0.5), ("间", 0.45))]) is None  # 外网 is a word
 
 
+def test_a_name_the_document_prints_again_and_again_is_kept_whatever_the_dictionary_says():
+    nearly = [doubt(8, ("局", 0.84), ("网", 0.155))]
+    assert choose_words("上海市宝山区数据局", nearly).text == "上海市宝山区数据网"  # 数据网 is a word, 数据局 none
+    printed = Counter({"据局": 12})
+    assert choose_words("上海市宝山区数据局", nearly, printed) is None
+
+
 def test_quotes_are_set_to_open_and_close_in_turn_where_the_recognizer_hesitated():
     choice = choose_quotes("宝山区“一网通办“政务", [doubt(8, ("“", 0.52), ("”", 0.38))])
     assert choice is not None and choice.text == "宝山区“一网通办”政务"

@@ -30,10 +30,12 @@ def reread_fields(records: list[FormRecord], table: CellTable) -> list[FormRecor
     cells = {c.id: c for row in table.rows for c in row.cells if any(line.doubts for line in c.lines)}
     if not cells:
         return records
-    return [_reread(record, cells) for record in records]
+    pairs = Counter(flat[i:i + 2] for row in table.rows for c in row.cells
+                    for flat in [re.sub(r"\s+", "", c.text)] for i in range(len(flat) - 1))
+    return [_reread(record, cells, pairs) for record in records]
 
 
-def _reread(record: FormRecord, cells: dict[str, Cell]) -> FormRecord:
+def _reread(record: FormRecord, cells: dict[str, Cell], pairs: Counter) -> FormRecord:
     shapes = Counter(measure_shape(v) for i in record.indicators for v in (i.target, i.actual) if v)
     paragraphs = [v for v in (record.goal_expected, record.goal_actual, *(i.deviation for i in record.indicators))
                   if v and len(v) >= MIN_PARAGRAPH]
@@ -46,23 +48,23 @@ def _reread(record: FormRecord, cells: dict[str, Cell]) -> FormRecord:
         if measured and _measure_value(cell.text) == value:
             choice = choose_measure(cell.text, cell_doubts(cell), shapes - Counter([measure_shape(value)]), _measure_value)
             if choice is None and measure_shape(value) == "phrase":
-                choice = choose_words(cell.text, cell_doubts(cell))
+                choice = choose_words(cell.text, cell_doubts(cell), pairs)
             if choice is not None:
                 record = _apply(record, path, _measure_value(choice.text), cell, choice)
                 record = with_value(record, f"{path}_parsed", parse_measure(get_value(record, path)))
         elif _WORDED.match(path) and clean_text(cell.text) == value:
-            choice = _reread_text(cell, paragraphs if _PARAGRAPH.match(path) else None, value)
+            choice = _reread_text(cell, paragraphs if _PARAGRAPH.match(path) else None, value, pairs)
             if choice is not None:
                 record = _apply(record, path, clean_text(choice.text), cell, choice)
     return record
 
 
-def _reread_text(cell: Cell, paragraphs: list[str] | None, value: str) -> Choice | None:
-    """Free text settled by the lexicon; a paragraph (`paragraphs`: the form's, this one among them)
-    also gets its full stop back."""
+def _reread_text(cell: Cell, paragraphs: list[str] | None, value: str, pairs: Counter) -> Choice | None:
+    """Free text settled by the lexicon (`pairs`: the document's character pairs); a paragraph
+    (`paragraphs`: the form's, this one among them) also gets its full stop back."""
     doubts = cell_doubts(cell)
     quoted = choose_quotes(cell.text, doubts)
-    worded = choose_words(quoted.text if quoted else cell.text, doubts)
+    worded = choose_words(quoted.text if quoted else cell.text, doubts, pairs)
     choice = _both(quoted, worded)
     if paragraphs is None:
         return choice

@@ -22,6 +22,7 @@ GRAMMAR_MARGIN = math.log(50)  # an ungrammatical reading gives way to a grammat
 PRIOR_MARGIN = math.log(20)  # the column's shapes may prefer a reading at most this much less likely
 LEXICON_MARGIN = math.log(20)  # the lexicon may prefer a character at most this much less likely
 WINDOW = 8  # characters each side of a doubtful character that the lexicon judges
+DOCUMENT_WORD = 3  # a pair of characters printed this often in the document is one of its words
 MAX_GROUP = 3  # neighbouring doubts settled together
 MIN_GAIN = math.log(20)  # the lexicon's preference: the words must read this much likelier
 STOP_MARKS = "。.·*°"  # what a blurred full stop is read as, when it is read at all
@@ -67,18 +68,20 @@ def choose_measure(text: str, doubts: list[Doubt], column: Counter,
     return Choice(best.text, _considered(options, best), reason)
 
 
-def choose_words(text: str, doubts: list[Doubt]) -> Choice | None:
+def choose_words(text: str, doubts: list[Doubt], document: Counter | None = None) -> Choice | None:
     """The text with the Chinese characters the recognizer hesitated over settled by the lexicon:
     runner-ups replace them when the recognizer saw them nearly alike and the runner-ups make words
     where the characters read make none. Doubts next to each other are settled together ('框组' ->
-    '枢纽': neither change alone makes a word)."""
+    '枢纽': neither change alone makes a word). `document`: how often each pair of Chinese characters
+    is printed in the whole document; a character read in a pair printed there again and again is the
+    document's own word (a name: '数据局'), whatever the dictionary says."""
     chars, changed, considered = list(text), [], []
     eligible = [d for d in doubts if len(d.options[0][0]) == 1 and _cjk(d.options[0][0])
                 and d.at < len(chars) and chars[d.at] == d.options[0][0]]
     for group in _neighbours(eligible):
         lo, hi = max(0, group[0].at - WINDOW), min(len(chars), group[-1].at + WINDOW + 1)
         window = "".join(chars[lo:hi])
-        if all(in_word(window, d.at - lo) for d in group):
+        if all(in_word(window, d.at - lo) or _printed_often(chars, d.at, document) for d in group):
             continue  # the characters read make words there: a reading, not a non-word to settle
         local = [Doubt(at=d.at - lo, options=tuple((o, p) for o, p in d.options if len(o) == 1 and _cjk(o)))
                  for d in group]
@@ -99,6 +102,11 @@ def choose_words(text: str, doubts: list[Doubt]) -> Choice | None:
         return None
     return Choice("".join(chars), considered,
                   f"{', '.join(changed)}: the recognizer saw them nearly alike; only the second makes words")
+
+
+def _printed_often(chars: list[str], at: int, document: Counter | None) -> bool:
+    pairs = ["".join(chars[i:i + 2]) for i in (at - 1, at) if i >= 0 and i + 2 <= len(chars)]
+    return document is not None and any(document[p] >= DOCUMENT_WORD for p in pairs if all(map(_cjk, p)))
 
 
 def _neighbours(doubts: list[Doubt]) -> list[list[Doubt]]:
