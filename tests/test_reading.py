@@ -52,7 +52,8 @@ def test_runner_ups_blanks_and_nearly_read_marks_become_doubts():
 def test_doubts_follow_the_text_through_the_ocr_fixes_and_are_dropped_where_a_fix_rewrote_it():
     found = [doubt(0, (".", 0.6), ("", 0.4)), doubt(3, ("0", 0.7), ("8", 0.3))]
     assert carry_doubts(".5.00", found, "5.00") == [doubt(2, ("0", 0.7), ("8", 0.3))]
-    assert carry_doubts("5.00", [doubt(2, ("0", 0.7), ("8", 0.3))], "5.00", offset=6) == [doubt(8, ("0", 0.7), ("8", 0.3))]
+    moved = carry_doubts("5.00", [doubt(2, ("0", 0.7), ("8", 0.3))], "5.00", offset=6)
+    assert moved == [doubt(8, ("0", 0.7), ("8", 0.3))]
 
 
 def test_a_second_reading_adds_its_characters_as_options_and_keeps_the_first_text():
@@ -69,8 +70,8 @@ def test_readings_come_most_likely_first_and_the_text_as_read_leads():
 
 
 def test_a_cells_doubts_are_placed_in_its_joined_lines():
-    cell = Cell(id="c", col=0, text="服务\n清意", lines=[TextLine(text="服务"),
-                                                     TextLine(text="清意", doubts=(doubt(0, ("清", 0.5), ("满", 0.4)),))])
+    second = TextLine(text="清意", doubts=(doubt(0, ("清", 0.5), ("满", 0.4)),))
+    cell = Cell(id="c", col=0, text="服务\n清意", lines=[TextLine(text="服务"), second])
     assert cell_doubts(cell) == [doubt(3, ("清", 0.5), ("满", 0.4))]
 
 
@@ -126,7 +127,8 @@ def test_a_clear_reading_is_never_overruled_and_a_word_is_never_replaced():
 
 def test_a_name_the_document_prints_again_and_again_is_kept_whatever_the_dictionary_says():
     nearly = [doubt(8, ("局", 0.84), ("网", 0.155))]
-    assert choose_words("上海市宝山区数据局", nearly).text == "上海市宝山区数据网"  # 数据网 is a word, 数据局 none
+    # 数据网 is a dictionary word, 数据局 none
+    assert choose_words("上海市宝山区数据局", nearly).text == "上海市宝山区数据网"
     printed = Counter({"据局": 12})
     assert choose_words("上海市宝山区数据局", nearly, printed) is None
 
@@ -151,7 +153,7 @@ def test_a_paragraph_gets_back_the_full_stop_the_recognizer_nearly_read():
 
 @pytest.fixture(scope="module")
 def seed_form() -> CellTable:
-    table = read_document(ROOT / "fixtures" / "seeds" / sorted(p.name for p in (ROOT / "fixtures" / "seeds").glob("*.txt"))[0])
+    table = read_document(sorted((ROOT / "fixtures" / "seeds").glob("*.txt"))[0])
     return table.model_copy(update={"rows": split_forms(table.rows)[0]})
 
 

@@ -46,7 +46,8 @@ def _reread(record: FormRecord, cells: dict[str, Cell], pairs: Counter) -> FormR
             continue
         measured = _MEASURED.match(path)
         if measured and _measure_value(cell.text) == value:
-            choice = choose_measure(cell.text, cell_doubts(cell), shapes - Counter([measure_shape(value)]), _measure_value)
+            others = shapes - Counter([measure_shape(value)])
+            choice = choose_measure(cell.text, cell_doubts(cell), others, _measure_value)
             if choice is None and measure_shape(value) == "phrase":
                 choice = choose_words(cell.text, cell_doubts(cell), pairs)
             if choice is not None:

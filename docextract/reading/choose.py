@@ -55,7 +55,7 @@ def choose_measure(text: str, doubts: list[Doubt], column: Counter,
         return None
     if read_shape is None:
         best, shape = max(grammatical, key=lambda rs: prior(rs[1]) - rs[0].cost)
-        reason = f"'{text}' is no {('measure or phrase')}; '{best.text}' ({shape}) is the likeliest reading that is"
+        reason = f"'{text}' is no measure or phrase; '{best.text}' ({shape}) is the likeliest reading that is"
     else:
         best, shape = max(((r, s) for r, s in grammatical if r.cost <= PRIOR_MARGIN),
                           key=lambda rs: prior(rs[1]) - rs[0].cost)

@@ -14,7 +14,8 @@ _UNIT = r"%|\((?:%|[\u4e00-\u9fff]{1,4}|[A-Za-z]{1,4})\)|[\u4e00-\u9fff]{1,4}|[A
 _MEASURE = re.compile(rf"^(?P<op>{_OP})?(?P<num>{_NUMBER})(?P<unit>{_UNIT})?$")
 # a phrase: Chinese words, maybe after an operator ('<=概算批复'), with the marks that join words
 # inside; it never opens or closes with a stray mark, a digit or a Latin letter
-_PHRASE = re.compile(rf"^{_OP}?[\u4e00-\u9fff“（(](?:[\u4e00-\u9fff\d“”（）()、，,/\-.%]*[\u4e00-\u9fff”）)%])?$")
+_INSIDE = r"[\u4e00-\u9fff\d“”（）()、，,/\-.%]"
+_PHRASE = re.compile(rf"^{_OP}?[\u4e00-\u9fff“（(](?:{_INSIDE}*[\u4e00-\u9fff”）)%])?$")
 
 
 def measure_shape(text: str | None) -> str | None:

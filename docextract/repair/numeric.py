@@ -130,7 +130,8 @@ def _offered(record: FormRecord, path: str, value: float, cells: Mapping[str, Ce
     found: dict[float, Edit] = {}
     for reading in readings(cell.text, cell_doubts(cell))[1:]:
         number = number_of(reading.text)
-        if reading.cost > OFFERED_COST or number is None or number == value or number in found or decimals(normalized(reading.text)) > max_decimals:
+        if (reading.cost > OFFERED_COST or number is None or number == value or number in found
+                or decimals(normalized(reading.text)) > max_decimals):
             continue
         found[number] = Edit(normalized(reading.text), number,
                              f"the recognizer's runner-up reading {reading.text!r} (cost {reading.cost:.2f})")
