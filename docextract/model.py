@@ -19,6 +19,18 @@ Status = Literal["verified", "flagged"]
 T = TypeVar("T")
 
 
+class ReadingChoice(BaseModel):
+    """A value read otherwise than the recognizer's first reading: the readings considered (text and
+    cost: -log of its probability relative to the first reading) and why the one kept won."""
+
+    model_config = ConfigDict(frozen=True)
+
+    read: str  # the recognizer's first reading of the cell
+    chosen: str
+    considered: list[tuple[str, float]] = Field(default_factory=list)
+    reason: str
+
+
 class Provenance(BaseModel):
     """Where a value was read: file, page or line, cell box in PDF points, OCR confidence."""
 
@@ -30,6 +42,7 @@ class Provenance(BaseModel):
     bbox: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in PDF points
     confidence: float | None = None  # recognizer confidence, 0..1 (OCR only)
     cell: str | None = None  # id of the source cell
+    reading: ReadingChoice | None = None  # set when the value is another of the recognizer's readings
 
     def of_cell(self, cell_id: str) -> Provenance:
         """This place narrowed to one of its cells (a text line's provenance to a cell of the line)."""
@@ -37,6 +50,16 @@ class Provenance(BaseModel):
 
 
 # ---------------------------------------------------------------- cell table (source -> mapper)
+
+
+class Doubt(BaseModel):
+    """Where the recognizer hesitated in a line: at character `at` of the line's text it read
+    `options[0][0]` ('' where it read nothing) and saw the other options too, each with its probability."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: int
+    options: tuple[tuple[str, float], ...]
 
 
 class TextLine(BaseModel):
@@ -50,6 +73,7 @@ class TextLine(BaseModel):
     # x0, x1 in PDF points of each space-separated part of `text`, where the source places them: a cell
     # whose text runs over several columns (a lost ruling) can be cut where the columns are
     spans: tuple[tuple[float, float], ...] = ()
+    doubts: tuple[Doubt, ...] = ()  # OCR only: the recognizer's alternatives, left to right
 
 
 class Cell(BaseModel):

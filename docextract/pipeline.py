@@ -11,6 +11,7 @@ from pathlib import Path
 from docextract.checks import check_document
 from docextract.mapping import map_table
 from docextract.model import CellTable, DocumentError, DocumentResult, FormRecord
+from docextract.reading import reread_fields
 from docextract.repair import repair_record
 from docextract.settings import ExtractOptions
 from docextract.sources import read_document
@@ -21,6 +22,7 @@ from docextract.taxonomy import align_record
 def records_from_table(table: CellTable, options: ExtractOptions | None = None) -> list[FormRecord]:
     options = options or ExtractOptions()
     records = map_table(table)
+    records = reread_fields(records, table)
     if not records:
         hints = "".join(f"; {w}" for w in table.notices()[:2])  # e.g. a repaired file, blank pages
         raise NotAFormError(f"no 财政项目支出绩效自评表 found{hints}")

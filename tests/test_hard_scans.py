@@ -130,8 +130,9 @@ def test_a_label_is_not_one_its_row_already_prints():
 
 
 def test_specks_beside_chinese_text_go():
-    assert [strip_specks(t) for t in (".实现", "-达成指标", "形成闭环管理.", "·系统稳定", "365.00(天)", "“一网通办”")] == [
-        "实现", "达成指标", "形成闭环管理", "系统稳定", "365.00(天)", "“一网通办”"]
+    assert [strip_specks(t) for t in (".实现", "-达成指标", "形成闭环管理.", "·系统稳定", "365.00(天)", "“一网通办”",
+                                      "系统经费.。", "1.0。")] == [
+        "实现", "达成指标", "形成闭环管理", "系统稳定", "365.00(天)", "“一网通办”", "系统经费。", "1.0。"]
 
 
 def reading(text: str, alternatives: dict[int, tuple[tuple[str, float], ...]]) -> Recognized:

@@ -18,6 +18,7 @@ class Reading:
     char: str
     confidence: float
     alternatives: tuple[tuple[str, float], ...] = ()
+    blank: float = 0.0  # how likely the recognizer saw nothing there
 
 
 @dataclass(frozen=True)

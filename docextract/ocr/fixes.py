@@ -121,10 +121,14 @@ _LEADING_DEBRIS = re.compile(r"^[.·\-_~'‘’`,:;]+\s*(?=[\u4e00-\u9fff“（(
 _TRAILING_DEBRIS = re.compile(r"(?<=[\u4e00-\u9fff”）)])\s*[.·\-_~'‘’`]+$")
 
 
+_DOT_BEFORE_MARK = re.compile(r"(?<=[\u4e00-\u9fff”）)])[.·]+(?=[。，；：、])")
+
+
 def strip_specks(text: str) -> str:
     """A speck read as an ASCII dot, hyphen or quote before or after Chinese text ('.实现', '-达成指标',
-    '形成闭环管理.'): Chinese text is never opened with these, and closes with '。', not '.'."""
-    return _TRAILING_DEBRIS.sub("", _LEADING_DEBRIS.sub("", text))
+    '形成闭环管理.'): Chinese text is never opened with these, and closes with '。', not '.'; nor does
+    a dot stand between Chinese text and its own punctuation ('经费.。')."""
+    return _DOT_BEFORE_MARK.sub("", _TRAILING_DEBRIS.sub("", _LEADING_DEBRIS.sub("", text)))
 
 
 def lone_speck(text: str) -> bool:

@@ -101,7 +101,8 @@ def _decode(probs: np.ndarray, characters: list[str]) -> Recognized:
                 top = np.argpartition(row, -(ALTERNATIVES + 2))[-(ALTERNATIVES + 2):]
                 order = top[np.argsort(row[top])[::-1]]
                 alternatives = tuple((characters[i], round(float(row[i]), 5)) for i in order if i not in (index, 0))
-            chars.append(Reading(characters[index], round(float(row[index]), 5), alternatives[:ALTERNATIVES]))
+            chars.append(Reading(characters[index], round(float(row[index]), 5), alternatives[:ALTERNATIVES],
+                                 round(float(row[0]), 5)))
         previous = index
     text = "".join(c.char for c in chars)
     confidence = float(np.mean([c.confidence for c in chars]).round(5)) if chars else 0.0

@@ -11,8 +11,9 @@ import cv2
 import numpy as np
 
 from docextract.grid import Box, Grid, build_grid, estimate_skew, image_rulings, ink_mask, rotate, rotation
-from docextract.model import TextLine
+from docextract.model import Doubt, TextLine
 from docextract.ocr import OcrEngine, Recognized
+from docextract.ocr.doubts import carry_doubts, merge_readings, raw_doubts
 from docextract.ocr.fixes import fix_recognized, labels_in, lone_speck, snap_label, strip_specks
 from docextract.ocr.lines import clean_ink, row_chunks, split_tall, text_rows
 from docextract.ocr.marks import settle_marks
@@ -29,6 +30,9 @@ FLAT = 2.0  # a chunk this many times wider than high is a dash, however low
 REREAD_CONFIDENCE = 0.9  # a chunk under a seal, or taller than a line, read less surely is read again
 TALL = 1.25  # of the text line height: a one-line chunk taller than this has strokes joined to it
 BAND = 0.9  # of the text line height: the band a chunk is read again from
+SHARPEN = 0.8  # a chunk with a character read less surely than this is read again from a sharper crop
+MAX_SHARPENED = 60  # ... at most this many per page (the recognizer's time stays bounded)
+SHARP_HEIGHT = 48  # pixels of a text line in the sharper crop: the recognizer's input height
 _NUMBER_TEXT = re.compile(r"^[≥≤<>=]{0,2}\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?(?:%|\([^()]{1,4}\))?$")
 # shares of the page width / height along its edges where scans show shadows, never text (a title may
 # sit close to the top, so less there)
@@ -43,6 +47,13 @@ class PageImage:
     pixels: np.ndarray  # gray (h, w) or RGB (h, w, 3)
     dpi: float
     to_points: np.ndarray  # 2x3 affine: pixel (x, y) -> PDF points of the page
+
+
+@dataclass(frozen=True)
+class _Read:
+    text: str  # as the OCR stage settled it
+    confidence: float
+    doubts: list[Doubt]  # at places of `text`
 
 
 @dataclass(frozen=True)
@@ -67,10 +78,14 @@ def read_scan_page(image: PageImage, page_no: int, engine: OcrEngine) -> PageTex
     chunks, line_height = _text_chunks(ink, regions, unit)
     recognized = engine.recognize_lines([_crop(gray, c.box, regions[c.region], line_height) for c in chunks])
     _reread(chunks, recognized, gray, ink, regions, line_height, seals, engine)
+    doubts = [raw_doubts(rec) for rec in recognized]
+    _reread_sharper(chunks, recognized, doubts, gray, regions, line_height, engine)
     windows = [_window(c.box, regions[c.region], line_height) for c in chunks]
-    recognized = [Recognized(settle_marks(rec, ink[y0:y1, x0:x1], line_height), rec.confidence)
-                  for rec, (x0, y0, x1, y1) in zip(recognized, windows)]
-    lines = _text_lines(chunks, recognized, cells, to_points, seals)
+    read = []
+    for rec, found, (x0, y0, x1, y1) in zip(recognized, doubts, windows):
+        text = strip_specks(fix_recognized(settle_marks(rec, ink[y0:y1, x0:x1], line_height).strip()))
+        read.append(_Read(text, rec.confidence, carry_doubts(rec.text, found, text)))
+    lines = _text_lines(chunks, read, cells, to_points, seals)
     _snap_labels(lines, grid, cells)
 
     loose = [line for k in range(cells, len(regions)) for line in lines.get(k, [])]
@@ -141,6 +156,29 @@ def _reread(chunks: list[_Chunk], recognized: list[Recognized], gray: np.ndarray
             chunks[i] = _Chunk(chunks[i].region, chunks[i].row, band)
 
 
+def _reread_sharper(chunks: list[_Chunk], recognized: list[Recognized], doubts: list[list[Doubt]],
+                    gray: np.ndarray, regions: list[Region], line_height: float, engine: OcrEngine) -> None:
+    """Chunks the recognizer hesitated over are read once more from a sharper crop (upscaled, then
+    binarized against its local background): what that reading sees differently joins the chunk's
+    doubts as options, for a later stage that knows what the cell must hold to choose from."""
+    todo = [i for i, rec in enumerate(recognized)
+            if rec.text.strip() and any(r.confidence < SHARPEN for r in rec.chars)][:MAX_SHARPENED]
+    if not todo:
+        return
+    crops = [_sharpened(_crop(gray, chunks[i].box, regions[chunks[i].region], line_height), line_height) for i in todo]
+    for i, rec in zip(todo, engine.recognize_lines(crops)):
+        doubts[i] = merge_readings(recognized[i], doubts[i], rec)
+
+
+def _sharpened(crop: np.ndarray, line_height: float) -> np.ndarray:
+    """The crop scaled to a text line of SHARP_HEIGHT pixels and binarized against its local background
+    (faded toner and a grey JPEG halo become black on white)."""
+    scale = max(1.0, SHARP_HEIGHT / max(1.0, line_height))
+    big = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    block = int(line_height * scale) | 1
+    return cv2.adaptiveThreshold(big, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 15)
+
+
 def _densest_band(ink: np.ndarray, box: Box, line_height: float) -> Box:
     """The part of the box one text line high that holds the most ink."""
     x0, y0, x1, y1 = box
@@ -166,12 +204,12 @@ def _speck(width: float, height: float, line_height: float) -> bool:
     return height < SPECK_HEIGHT * line_height and width < FLAT * height
 
 
-def _text_lines(chunks: list[_Chunk], recognized: list[Recognized], cells: int,
+def _text_lines(chunks: list[_Chunk], read: list[_Read], cells: int,
                 to_points: np.ndarray, seals: list[Seal] = ()) -> dict[int, list[TextLine]]:
     """Region -> its text lines, top to bottom; the chunks of one row joined by a space."""
-    rows: dict[int, dict[int, list[tuple[Box, str, float]]]] = {}
-    for chunk, rec in zip(chunks, recognized):
-        text = strip_specks(fix_recognized(rec.text.strip()))
+    rows: dict[int, dict[int, list[tuple[Box, str, float, list[Doubt]]]]] = {}
+    for chunk, rec in zip(chunks, read):
+        text = rec.text
         if chunk.region >= cells:
             threshold = MIN_CONFIDENCE_OUTSIDE
         elif any(seal.overlaps(chunk.box) for seal in seals):
@@ -181,7 +219,8 @@ def _text_lines(chunks: list[_Chunk], recognized: list[Recognized], cells: int,
         else:
             threshold = MIN_CONFIDENCE_ZERO if text == "0" else MIN_CONFIDENCE
         if text and rec.confidence >= threshold:
-            rows.setdefault(chunk.region, {}).setdefault(chunk.row, []).append((chunk.box, text, rec.confidence))
+            rows.setdefault(chunk.region, {}).setdefault(chunk.row, []).append(
+                (chunk.box, text, rec.confidence, rec.doubts))
     for by_row in rows.values():
         if any(_chinese(p[1]) for parts in by_row.values() for p in parts):
             for r in [r for r, parts in by_row.items() if len(parts) == 1 and lone_speck(parts[0][1])]:
@@ -191,9 +230,14 @@ def _text_lines(chunks: list[_Chunk], recognized: list[Recognized], cells: int,
         for _, parts in sorted(by_row.items()):
             box = (min(p[0][0] for p in parts), min(p[0][1] for p in parts),
                    max(p[0][2] for p in parts), max(p[0][3] for p in parts))
+            doubts, offset = [], 0
+            for part in parts:
+                doubts += [Doubt(at=d.at + offset, options=d.options) for d in part[3]]
+                offset += len(part[1]) + 1
             lines.setdefault(k, []).append(TextLine(text=" ".join(p[1] for p in parts),
                                                     bbox=_box_points(box, to_points),
-                                                    confidence=round(fmean(p[2] for p in parts), 4)))
+                                                    confidence=round(fmean(p[2] for p in parts), 4),
+                                                    doubts=tuple(doubts)))
     return lines
 
 
