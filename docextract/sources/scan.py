@@ -234,10 +234,12 @@ def _text_lines(chunks: list[_Chunk], read: list[_Read], cells: int,
             for part in parts:
                 doubts += [Doubt(at=d.at + offset, options=d.options) for d in part[3]]
                 offset += len(part[1]) + 1
+            spaced = any(" " in p[1] for p in parts)  # a chunk read with a space: its parts have no place
+            spans = () if spaced else tuple(_box_points(p[0], to_points)[0::2] for p in parts)
             lines.setdefault(k, []).append(TextLine(text=" ".join(p[1] for p in parts),
                                                     bbox=_box_points(box, to_points),
                                                     confidence=round(fmean(p[2] for p in parts), 4),
-                                                    doubts=tuple(doubts)))
+                                                    doubts=tuple(doubts), spans=spans))
     return lines
 
 
