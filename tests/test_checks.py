@@ -439,6 +439,7 @@ def test_random_corruptions_are_caught(clean_gold):
     assert all(r["path"].endswith("execution_rate") for r in escapes)
 
 
+@pytest.mark.slow  # every corruption of every rate (7 CPU-s)
 def test_every_corruption_of_a_rate_is_caught_unless_within_rounding(clean_gold):
     """The weakest fields, exhaustively. A rate may honestly print either neighbour of the exact quotient
     (truncated / rounded / rounded up), so moving it to the other neighbour is invisible on a form with a

@@ -202,6 +202,7 @@ def _report(label: str, outcomes: Counter) -> None:
     print(f"\n{label}: {total} single-number corruptions: {shares}")
 
 
+@pytest.mark.slow  # thousands of repairs (15 CPU-s)
 def test_corrupted_text_exports_are_repaired_or_flagged_never_wrongly_repaired(seed_tables):
     outcomes, wrong = corruption_outcomes(seed_tables, per_form=14, passes=1, seed=7)
     _report("text exports", outcomes)
