@@ -74,7 +74,6 @@ class Schema:
 class Aligned:
     roles: dict[str, str | None]  # cell id -> role (None: unplaced)
     cost: float
-    cell_costs: dict[str, float]  # cell id -> what the cell added to the cost (its fit and place)
 
     def cells_of(self, cells: list[Cell]) -> dict[str, list[Cell]]:
         """role -> its cells in reading order."""
@@ -120,15 +119,11 @@ def align_row(cells: list[Cell], schema: Schema, fit: Callable[[Cell, str], floa
               default=(UNPLACED * n, None), key=lambda o: o[0])
     total, at = end
     assigned: dict[str, str | None] = {c.id: None for c in cells}
-    cell_costs = {c.id: UNPLACED for c in cells}
     while at is not None:
         i, j = at
         assigned[cells[i].id] = roles[j]
-        previous = came[at]
-        cell_costs[cells[i].id] = round(best[i][j] - (best[previous[0]][previous[1]] if previous else 0.0)
-                                        - UNPLACED * ((i - previous[0] - 1) if previous else i), 3)
-        at = previous
-    return Aligned(assigned, round(total, 3), cell_costs)
+        at = came[at]
+    return Aligned(assigned, round(total, 3))
 
 
 def _size(offset: float | None) -> float:

@@ -104,7 +104,8 @@ class IndicatorReader:
         else:
             if after_break:
                 self._label_before_break(found)
-            self._set_levels(found)
+            rest = [f for f in found if self._complete_cut(f.cell)]  # the rest of a label the break cut
+            self._set_levels([f for f in found if f not in rest], kept={f.level for f in rest})
             self._indicator(values, printed=bool(found), blank=blank, cost=aligned.cost)
 
     def _blank_levels(self, row: Row, aligned: Aligned, found: list[_Found]) -> set[int]:
@@ -182,10 +183,12 @@ class IndicatorReader:
 
     # ------------------------------------------------------------------ categories
 
-    def _set_levels(self, found: list[_Found]) -> None:
-        levels = {f.level for f in found}
+    def _set_levels(self, found: list[_Found], kept: set[int] = frozenset()) -> None:
+        """The row's category cells become the current labels; `kept`: levels whose label the row
+        continues (the rest of a label cut by a page break)."""
+        levels = {f.level for f in found} | set(kept)
         for f in found:
-            label, points = points_of(key(f.cell.text))
+            _, points = points_of(key(f.cell.text))
             if points is not None and f.label:
                 self.points[f.label] = points
             self._settle(f.level)
