@@ -26,6 +26,7 @@ VALUE_ROLES = ("name", "target", "actual", "weight", "score", "deviation")
 TEXT_ROLES = ("name", "target", "actual", "deviation")
 MEASURE_ROLES = ("target", "actual")  # text that is often a measure: '≥100.00(家)'
 LEVEL_ROLES = {"level1": 1, "level2": 2}
+PLACEHOLDER = "…⋯.。·-—－–_/／、"
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,11 @@ class IndicatorReader:
         stray = [cell for cell in cells if aligned.roles.get(cell.id) is None]
         found = self._categories(by_role, stray)
         blank = self._blank_levels(row, aligned, found) if gridded else set()
-        values = {role: by_role[role] for role in VALUE_ROLES if role in by_role}
+        # a placeholder row ('……' under a category the project has no indicator of) holds no indicator
+        held = {c.id: c for role in VALUE_ROLES for c in by_role.get(role, []) if _placeholder(c.text)}
+        self.ledger.use(*held.values())
+        values = {role: cells for role in VALUE_ROLES
+                  if (cells := [c for c in by_role.get(role, []) if c.id not in held])}
         if not values:
             self._category_row(after_break, found)
         elif self.indicators and not found and self._continues(after_break, values):
@@ -311,6 +316,12 @@ class IndicatorReader:
     def _relabel(self, level: int, rows: list[int], term: str) -> None:
         for n in rows:
             setattr(self.indicators[n], f"level{level}", term)
+
+
+def _placeholder(text: str) -> bool:
+    """Dots, ellipses or dashes alone: a form's way of printing 'nothing here'."""
+    k = key(text)
+    return bool(k) and all(ch in PLACEHOLDER for ch in k)
 
 
 def _debris(text: str | None) -> bool:
