@@ -80,7 +80,7 @@ class IndicatorReader:
 
     def _row(self, row: Row, gridded: bool) -> None:
         cells = row.nonblank()
-        if not cells or row.outside:  # a page number or a note beside the table holds no indicator
+        if not cells:
             return
         after_break, self.after_break = row.page_break_before or self.after_break, False
         if row.page != self.last_page:

@@ -57,5 +57,8 @@ def sort_rows(rows: list[Row]) -> Sections:
         elif labels.is_label(keys[0], "grade"):
             s.grade, current = row, s.other
             continue
+        elif row.outside and current is not s.heading:  # a page number or a note beside the table
+            s.other.append(row)
+            continue
         current.append(row)
     return s
