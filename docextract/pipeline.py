@@ -55,6 +55,7 @@ def process_document(path: str | Path, options: ExtractOptions | None = None) ->
         reason = "out of memory while reading"
     except Exception as exc:  # a bug or a library failure must not stop a batch
         reason = f"internal error ({type(exc).__name__}: {exc})"
+    reason = " ".join(reason.split())  # one line, whatever a library's message holds
     return DocumentResult(source=source, error=DocumentError(source=source, reason=reason),
                           seconds=time.perf_counter() - started)
 

@@ -113,7 +113,7 @@ def _read(doc: pymupdf.Document, source: str, options: ExtractOptions, dpi: int 
         except MemoryError:
             raise
         except Exception as exc:  # a library failure on one page must not lose the others
-            skipped[page_no] = f"internal error ({type(exc).__name__}: {exc})"
+            skipped[page_no] = " ".join(f"internal error ({type(exc).__name__}: {exc})".split())
             continue
         all_vector = all_vector and vector
         formless = _formless(text)
