@@ -39,6 +39,20 @@ def moved(columns: dict[str, int]) -> Callable[[Cell], Cell]:
     return lambda c: c.model_copy(update={"col": columns[c.id]}) if c.id in columns else c
 
 
+def detached(table: CellTable, cell_id: str) -> CellTable:
+    """The table with one cell taken out of its row into a row of its own just below: a ruling the scan
+    lost, or an export that wrapped the cell onto a line of its own."""
+    rows = []
+    for row in table.rows:
+        cell = next((c for c in row.cells if c.id == cell_id), None)
+        if cell is None:
+            rows.append(row)
+            continue
+        rows.append(row.model_copy(update={"cells": [c for c in row.cells if c.id != cell_id]}))
+        rows.append(row.model_copy(update={"cells": [cell]}))
+    return table.model_copy(update={"rows": rows})
+
+
 def relabelled(texts: dict[str, str]) -> Callable[[Cell], Cell]:
     """Cells printing other words (cell id -> text): a template's labels the grammar does not know."""
     return lambda c: c.model_copy(update={"text": texts[c.id]}) if c.id in texts else c

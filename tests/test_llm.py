@@ -16,7 +16,7 @@ from pathlib import Path
 
 import llm_forms
 import pytest
-from llm_forms import ROOT, SEEDS, form_table, moved, numbers
+from llm_forms import ROOT, SEEDS, detached, form_table, numbers
 from llm_server import ScriptedEndpoint, free_port, llama_server
 
 from docextract.evaluation import compare_records, load_gold
@@ -55,13 +55,13 @@ def seed002() -> CellTable:
 
 @pytest.fixture(scope="module")
 def moved_executed(seed000) -> tuple[CellTable, FormRecord, FormRecord]:
-    """000-01 with its 全年执行数 cell moved off the grid: the mapper reads 8.80 as the budget 得分 and
-    leaves 9.78 unplaced. (table, damaged record, undamaged record)"""
-    table = form_table(seed000, 0, moved({"L10c4": 9}))
+    """000-01 with its 全年执行数 cell on a line of its own below the 年度资金总额 row: the mapper leaves
+    8.80 unplaced and the budget has no 执行数. (table, damaged record, undamaged record)"""
+    table = detached(form_table(seed000, 0), "L10c4")
     [damaged] = records_from_table(table)
     [intact] = records_from_table(form_table(seed000, 0))
-    assert damaged.status == "flagged" and damaged.unplaced == ["L10c7"]
-    assert damaged.funding.total.executed is None and damaged.funding.total.score == 8.8
+    assert damaged.status == "flagged" and damaged.unplaced == ["L10c4"]
+    assert damaged.funding.total.executed is None and damaged.funding.total.score == 9.78
     return table, damaged, intact
 
 
@@ -155,7 +155,7 @@ def test_the_request_shows_each_cell_with_its_field_and_the_failed_checks(moved_
     request = build_request(damaged, rows, load_prompt("repair.v1"), LLMSettings())
     form = request.messages[-1]["content"]
     assert "funding.total: [L10c1] 年度资金总额: | [L10c2=initial_budget] 0.00" in form
-    assert "[L10c7]* 9.78" in form and "[L10c4=score] 8.80" in form
+    assert "[L10c4]* 8.80" in form and "[L10c7=score] 9.78" in form
     assert "funding.total.executed" in form.split("Failed checks:")[0]  # blank in the draft
     assert "required_field: funding.total.executed is blank" in form
     assert request.context == {"cells": {c.id for row in table.rows for c in row.cells}, "indicators": 11}
@@ -172,16 +172,14 @@ def test_a_right_answer_is_accepted_marked_and_audited(moved_executed, tmp_path)
     assert numbers(record) == numbers(intact)
     assert record.status == "verified" and not record.errors()
     assert record.llm.accepted and record.llm.prompt_version == "repair.v1"
-    assert record.llm.fields == ["funding.total.executed", "funding.total.score"]
-    assert [(r.field, r.old, r.new) for r in record.repairs] == [
-        ("funding.total.executed", None, 8.8), ("funding.total.score", 8.8, 9.78)]
+    assert record.llm.fields == ["funding.total.executed"]  # its 得分 patch changes nothing
+    assert [(r.field, r.old, r.new) for r in record.repairs] == [("funding.total.executed", None, 8.8)]
     assert all(r.reason.startswith("llm repair.v1:") for r in record.repairs)
     assert record.provenance["funding.total.executed"].cell == "L10c4"
     assert record.provenance["funding.total.score"].cell == "L10c7"
 
 
 @pytest.mark.parametrize("recording, refusal", [
-    ("000-01-moved-executed.smollm2.json", "cell L10c4 would supply funding.total.executed and funding.total.score"),
     ("000-01-moved-executed.invented.json", "funding.total.executed = '8.90' is not printed in L10c4"),
     ("000-01-moved-executed.copied.json",
      "cell L10c3 would supply funding.total.annual_budget and funding.total.executed"),
@@ -198,7 +196,7 @@ def test_row_patches_that_fail_together_are_judged_one_by_one(moved_executed):
     table, damaged, intact = moved_executed
     [record], _ = refine_with([recorded("000-01-moved-executed.partial.json")], table, [damaged])
     assert numbers(record) == numbers(intact)
-    assert record.llm.fields == ["funding.total.executed", "funding.total.score"]
+    assert record.llm.fields == ["funding.total.executed"]
     assert "indicators[0].score: cell L18c6 would supply" in record.llm.reason
 
 

@@ -84,18 +84,24 @@ def _form_groups(draft: FormRecord, answer: BaseModel, cells: Mapping[str, Cell]
 
 
 def _own_cells(draft: FormRecord, i: int) -> set[str]:
-    provenance = (draft.provenance.get(f"indicators[{i}].{column}") for column in OWN_CELLS)
-    return {prov.cell for prov in provenance if prov is not None and prov.cell}
+    return {cell for _, cell in _own_places(draft, i)}
+
+
+def _own_places(draft: FormRecord, i: int) -> set[tuple[str, str]]:
+    """(column, cell) of the row's own cells: a row is the one whose cells an answer cites for the same
+    columns (a cell misread into another column of a draft row, its 偏差原因, says nothing of the row)."""
+    provenance = ((column, draft.provenance.get(f"indicators[{i}].{column}")) for column in OWN_CELLS)
+    return {(column, prov.cell) for column, prov in provenance if prov is not None and prov.cell}
 
 
 def _row_groups(draft: FormRecord, answer: BaseModel, cells: Mapping[str, Cell],
                 rejected: list[str]) -> list[Group]:
-    own = [_own_cells(draft, i) for i in range(len(draft.indicators))]
+    own = [_own_places(draft, i) for i in range(len(draft.indicators))]
     source_row = {cell: r for r, ids in enumerate(draft.source_rows) for cell in ids}
     matched: set[int] = set()
     groups = []
     for j, row in enumerate(answer.indicators):
-        cited = {cell for column in OWN_CELLS if getattr(row, column) for cell in getattr(row, column).cells}
+        cited = {(column, cell) for column in OWN_CELLS if getattr(row, column) for cell in getattr(row, column).cells}
         overlap, i = max(((len(cited & cells_of), i) for i, cells_of in enumerate(own)), default=(0, None))
         if overlap and i in matched:
             rejected.append(f"answer row {j + 1} cites the cells of indicators[{i}] again")
@@ -172,7 +178,11 @@ def _built(draft: FormRecord, groups: list[Group], cells: Mapping[str, Cell]) ->
             old = None if group.added_at is not None else get_value(record, full)
             changes.append(Change(full, old, value, cited, f"whole record, {group.label}"))
     changes += _displaced(record, changes)
-    return apply(record, changes, cells), changes, sorted(added_index.values())
+    built = apply(record, changes, cells)
+    answered = {int(c.path[len("indicators["):c.path.index("]")]) for c in changes if c.path.startswith("indicators[")}
+    built.indicators = [ind.model_copy(update={"alignment_cost": None}) if k in answered else ind
+                        for k, ind in enumerate(built.indicators)]  # what the answer read: no alignment's cost
+    return built, changes, sorted(added_index.values())
 
 
 def _row(path: str) -> str:
