@@ -34,11 +34,6 @@ def form_table(table: CellTable, index: int, change: Callable[[Cell], Cell] | No
     return table.model_copy(update={"rows": rows})
 
 
-def moved(columns: dict[str, int]) -> Callable[[Cell], Cell]:
-    """Cells moved to other grid columns (cell id -> column)."""
-    return lambda c: c.model_copy(update={"col": columns[c.id]}) if c.id in columns else c
-
-
 def detached(table: CellTable, cell_id: str) -> CellTable:
     """The table with one cell taken out of its row into a row of its own just below: a ruling the scan
     lost, or an export that wrapped the cell onto a line of its own."""

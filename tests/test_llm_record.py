@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from llm_forms import SEEDS, form_table, moved, numbers, refine_with, relabelled, whole_answer
+from llm_forms import SEEDS, form_table, numbers, refine_with, relabelled, whole_answer
 from llm_server import ScriptedEndpoint
 
 from docextract.checks import default_rules

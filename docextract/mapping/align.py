@@ -15,7 +15,8 @@ finding, not a guess.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docextract.model import Cell
 
@@ -39,10 +40,19 @@ class Column:
 @dataclass(frozen=True)
 class Schema:
     columns: tuple[Column, ...]  # left to right as printed
+    _places: dict = field(default_factory=dict, compare=False, repr=False)  # a cell's place -> its offsets
 
     @property
     def roles(self) -> tuple[str, ...]:
         return tuple(c.role for c in self.columns)
+
+    def offsets(self, cell: Cell) -> tuple[float | None, ...]:
+        """The cell's offset from each role's place (`offset`), kept per place: rows repeat the places."""
+        box = cell.prov.bbox
+        place = (cell.col, cell.colspan, box and box[0], box and box[2])
+        if place not in self._places:
+            self._places[place] = tuple(self.offset(cell, k) for k in range(len(self.columns)))
+        return self._places[place]
 
     def offset(self, cell: Cell, k: int) -> float | None:
         """How far the cell sits from role k's place, signed, in columns: 0 inside it. By x in page points
@@ -85,53 +95,62 @@ class Aligned:
         return out
 
 
-def align_row(cells: list[Cell], schema: Schema, fit: Callable[[Cell, str], float]) -> Aligned:
+def align_row(cells: list[Cell], schema: Schema, fit: Callable[[str, tuple[str, ...]], tuple[float, ...]]) -> Aligned:
     """The cheapest assignment of the text cells (in reading order) to the schema's roles, in order.
 
-    `fit(cell, role) -> float` is the content cost of a cell under a role. A cell's place is its offset
+    `fit(text, roles)` is the content cost of a cell's text under each role. A cell's place is its offset
     from its role's header column; what costs is a change of that offset from one placed cell to the
     next (a lost or an extra empty cell moves every later cell alike: one change), and the first placed
     cell's offset, a little."""
     roles = schema.roles
-    n, m = len(cells), len(roles)
+    fits = tuple(fit(c.text, roles) for c in cells)
+    offsets = tuple(schema.offsets(c) for c in cells)
+    placed, total = _best(fits, offsets, tuple(r in CONTINUABLE for r in roles))
+    assigned: dict[str, str | None] = {c.id: None for c in cells}
+    for i, j in placed:
+        assigned[cells[i].id] = roles[j]
+    return Aligned(assigned, total)
+
+
+@lru_cache(maxsize=16384)  # rows of one shape (the same fits at the same places) recur in every form
+def _best(fits: tuple[tuple[float, ...], ...], offsets: tuple[tuple[float | None, ...], ...],
+          continuable: tuple[bool, ...]) -> tuple[tuple[tuple[int, int], ...], float]:
+    """(cell, role) pairs of the cheapest alignment, and its cost."""
+    n, m = len(fits), len(continuable)
     inf = float("inf")
-    fits = [[fit(c, r) for r in roles] for c in cells]
-    offsets = [[schema.offset(c, k) for k in range(m)] for c in cells]
     # best[i][j]: cells[:i+1] aligned, cell i placed at role j (the last placed so far)
     best = [[inf] * m for _ in range(n)]
     came: dict[tuple[int, int], tuple[int, int] | None] = {}
     for i in range(n):
         for j in range(m):
-            here = fits[i][j]
-            start = UNPLACED * i + OFFSET * _size(offsets[i][j])
-            options: list[tuple[float, tuple[int, int] | None]] = [(start, None)]
+            here = offsets[i][j]
+            value = UNPLACED * i + OFFSET * _size(here)
+            previous = None
             for pi in range(max(0, i - 2), i):  # at most one cell left unplaced between two placed ones
                 between = UNPLACED * (i - pi - 1)
-                for pj in range(j + (pi == i - 1 and roles[j] in CONTINUABLE)):
-                    if best[pi][pj] < inf:
-                        extra = CONTINUED if pj == j else 0.0
-                        change = SHIFT * _size(_difference(offsets[i][j], offsets[pi][pj]))
-                        options.append((best[pi][pj] + between + extra + change, (pi, pj)))
-            value, previous = min(options, key=lambda o: o[0])
-            best[i][j] = here + value
+                row, places = best[pi], offsets[pi]
+                for pj in range(j + (pi == i - 1 and continuable[j])):
+                    if row[pj] == inf:
+                        continue
+                    there = places[pj]
+                    change = 0.0 if here is None or there is None else SHIFT * min(MAX_SHIFT, abs(here - there))
+                    option = row[pj] + between + (CONTINUED if pj == j else 0.0) + change
+                    if option < value:
+                        value, previous = option, (pi, pj)
+            best[i][j] = fits[i][j] + value
             came[i, j] = previous
     end = min(((best[i][j] + UNPLACED * (n - 1 - i), (i, j)) for i in range(n) for j in range(m)),
               default=(UNPLACED * n, None), key=lambda o: o[0])
     total, at = end
-    assigned: dict[str, str | None] = {c.id: None for c in cells}
+    placed = []
     while at is not None:
-        i, j = at
-        assigned[cells[i].id] = roles[j]
+        placed.append(at)
         at = came[at]
-    return Aligned(assigned, round(total, 3))
+    return tuple(placed), round(total, 3)
 
 
 def _size(offset: float | None) -> float:
     return 0.0 if offset is None else min(MAX_SHIFT, abs(offset))
-
-
-def _difference(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else a - b
 
 
 def gap_roles(cells: list[Cell], aligned: Aligned, schema: Schema) -> dict[str, str]:

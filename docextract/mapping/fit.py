@@ -14,7 +14,6 @@ from functools import lru_cache
 from docextract.labels import categories, key, points_of
 from docextract.mapping.categories import MAX_LABEL_LENGTH, category_like, read_category, stacked
 from docextract.mapping.cells import blank_number, number_of
-from docextract.model import Cell
 from docextract.values import parse_measure, try_number
 
 SHORT = 4  # characters: a qualitative target or actual ('高', '达成指标', '有效保障') is short
@@ -83,11 +82,12 @@ def _category_cost(k: str, level: int) -> float | None:
     return None
 
 
-def fit(cell: Cell, role: str) -> float:
-    return role_cost(cell.text, role)
-
-
 @lru_cache(maxsize=65536)
+def fit(text: str, roles: tuple[str, ...]) -> tuple[float, ...]:
+    """The content cost of a cell's text under each of the roles."""
+    return tuple(role_cost(text, role) for role in roles)
+
+
 def role_cost(text: str, role: str) -> float:
     s = shape(text)
     if role in ("level1", "level2"):
@@ -142,9 +142,13 @@ def role_cost(text: str, role: str) -> float:
     return 4.0
 
 
-def amount_fit(cell: Cell, role: str) -> float:
+@lru_cache(maxsize=16384)
+def amount_fit(text: str, roles: tuple[str, ...]) -> tuple[float, ...]:
     """A cell of a funding row: every column holds a number or a dash (执行率 may carry '%')."""
-    s = shape(cell.text)
+    return tuple(_amount_cost(shape(text), role) for role in roles)
+
+
+def _amount_cost(s: Shape, role: str) -> float:
     if s.number or s.dash or (s.percent and role == "execution_rate"):
         return 0.0
     if s.percent:
