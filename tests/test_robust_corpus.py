@@ -241,3 +241,16 @@ def test_each_layout_damage_alone_reads_back_the_expected_records(kind, tmp_path
     outcome = compare_records(expected, [record_json(r) for r in result.forms], path.name)
     assert outcome.accuracy == 1.0, [f"{m.form} {m.path or m.field}: {m.gold!r} / {m.pred!r}"
                                      for m in outcome.mismatches[:8]]
+
+
+def test_a_merged_cell_whose_texts_do_not_fit_its_rows_stays_whole():
+    """Texts whose centres leave no rows for the texts below them (the first sits at the cell's foot) do
+    not part the cell: it stays one cell, whatever the geometry."""
+    from docextract.model import TextLine
+    from docextract.sources.page_rows import _label_runs
+
+    lines = [TextLine(text="产出指标", bbox=(0, 88, 20, 98)), TextLine(text="效益指标", bbox=(0, 99.5, 20, 109.5))]
+    tops = [0.0, 40.0]  # two rows, the cell from 0 to 110
+    assert _label_runs(lines, (0, 0, 20, 110), tops) == [(0, 2, lines)]
+    centred = [TextLine(text="产出指标", bbox=(0, 15, 20, 25)), TextLine(text="效益指标", bbox=(0, 70, 20, 80))]
+    assert _label_runs(centred, (0, 0, 20, 100), [0.0, 40.0]) == [(0, 1, centred[:1]), (1, 1, centred[1:])]

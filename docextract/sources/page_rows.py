@@ -151,7 +151,7 @@ def _label_runs(lines: list[TextLine], box: Box | None,
     for block in blocks:  # a text centred in its rows: they end as far below its centre as they begin above
         edge = 2 * (block[0].bbox[1] + block[-1].bbox[3]) / 2 - edge
         first = min(range(1, len(tops) + 1), key=lambda n: abs((tops[n] if n < len(tops) else box[3]) - edge))
-        if first <= firsts[-1] or (block is blocks[-1] and first == len(tops)):
+        if first <= firsts[-1] or first == len(tops):  # no rows left below this text
             break
         firsts.append(first)
         edge = tops[first]

@@ -106,6 +106,8 @@ def _read(doc: pymupdf.Document, source: str, options: ExtractOptions, dpi: int 
                                            model_dir=options.ocr_model_dir)
             text = read_vector_page(page, page_no) if vector else \
                 read_scan_page(render(page, dpi, options.max_pixels), page_no, ocr)
+            formless = _formless(text)
+            page_table = [] if formless else page_rows(text, source)
         except UnreadableDocumentError as exc:
             failures.append(exc)
             skipped[page_no] = str(exc)
@@ -116,11 +118,10 @@ def _read(doc: pymupdf.Document, source: str, options: ExtractOptions, dpi: int 
             skipped[page_no] = " ".join(f"internal error ({type(exc).__name__}: {exc})".split())
             continue
         all_vector = all_vector and vector
-        formless = _formless(text)
         if formless:
             skipped[page_no] = formless
             continue
-        rows.extend(page_rows(text, source))
+        rows.extend(page_table)
     if not rows and failures:
         raise failures[0]
     return CellTable(source=source, kind="digital" if all_vector else "scan", rows=rows,
