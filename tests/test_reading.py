@@ -223,6 +223,7 @@ def hard_page() -> CellTable:
     return read_pdf(ROOT / "fixtures" / "samples" / "dev-002-hard-p2.scan.pdf")
 
 
+@pytest.mark.slow
 def test_real_ocr_keeps_doubts_at_the_characters_they_are_about(hard_page):
     lines = [line for row in hard_page.rows for c in row.cells for line in c.lines if line.doubts]
     assert len(lines) >= 10
@@ -232,6 +233,7 @@ def test_real_ocr_keeps_doubts_at_the_characters_they_are_about(hard_page):
             assert line.text[d.at:d.at + len(read)] == read and len(d.options) >= 2
 
 
+@pytest.mark.slow
 def test_real_ocr_percent_targets_read_by_the_grammar(hard_page):
     records = records_from_table(hard_page)
     targets = [i.target for r in records for i in r.indicators if i.target]

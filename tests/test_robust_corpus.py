@@ -60,6 +60,7 @@ def test_every_text_kind_variant_and_layout_is_produced_and_recorded(tmp_path):
     assert not {f"kind:{k}" for k in set(KINDS) - text_kinds} & seen  # PDF-only damage never on text
 
 
+@PDF
 def test_every_pdf_kind_is_produced_on_born_digital_pages(tmp_path):
     kinds = kinds_for("digital")
     generate_corpus(CorpusSpec(gold=GOLD, writer="digital", forms=24, seed=2, kinds=kinds, kind_rate=0.5,
@@ -211,8 +212,12 @@ def test_a_generated_dataset_is_written_once_and_reported_per_tag(tmp_path):
     assert "per damage kind" in (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("kind", ["missing_rulings", "page_column_widths", "merged_last_row", "lost_cell",
-                                  "extra_cell", "mixed_offsets", "header9"])
+PDF = pytest.mark.slow  # renders and reads born-digital pages
+
+
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=PDF) for k in ("missing_rulings", "page_column_widths",
+                                                                        "merged_last_row")]
+                         + ["lost_cell", "extra_cell", "mixed_offsets", "header9"])
 def test_each_layout_damage_alone_reads_back_the_expected_records(kind, tmp_path):
     """One damage kind on every form of a gold document, as born-digital PDFs (lost rulings across rows
     and between merged cells, other column widths per page, a last row read as one cell) or text exports
