@@ -262,6 +262,7 @@ class FormRecord(BaseModel):
     repairs: list[Repair] = Field(default_factory=list)
     unplaced: list[str] = Field(default_factory=list)  # ids of cells the mapper could not place
     category_points: dict[str, float] = Field(default_factory=dict)  # points printed in a category label
+    printed_decimals: dict[str, int] = Field(default_factory=dict)  # field path -> decimals its cell printed
     source_rows: list[list[str]] = Field(default_factory=list)  # the form's rows as read: their cells' ids
     llm: LLMTrace | None = None  # set when the LLM stage looked at the form
 

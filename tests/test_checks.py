@@ -457,3 +457,33 @@ def test_every_corruption_of_a_rate_is_caught_unless_within_rounding(clean_gold)
         assert all(row.execution_rate is None for row in (funding.appropriation, funding.carryover, funding.other))
         exact = dec(funding.total.executed) / dec(funding.total.annual_budget) * 100
         assert dec(r["new"]) in printings(exact, default_rules()).values()
+
+
+def _printed_with(record: FormRecord, decimals: int) -> FormRecord:
+    """The record as if each of its rates, 分值 and 得分 had been printed with `decimals` decimals."""
+    paths = [f"funding.{row}.{field}" for row in ("total", "appropriation", "carryover", "other")
+             for field in ("execution_rate", "weight", "score")]
+    paths += [f"indicators[{i}].{field}" for i in range(len(record.indicators)) for field in ("weight", "score")]
+    return record.model_copy(update={"printed_decimals": dict.fromkeys(paths, decimals)})
+
+
+def test_a_rate_printed_short_of_the_forms_decimals_lost_a_digit(gold):
+    """'79.31' read '79.3' (a lost last digit) still passes for 916,392.88/1,155,600.00 = 79.3002 %; only
+    the form's precision tells. A rate that is the quotient exactly (100 of all spent, 0 of nothing) is
+    printed short on purpose, as is a form printing one decimal throughout; and no repair guesses the lost
+    digit ('79.30' read '79.3' has a unique "repair" to 79.31)."""
+    from docextract.repair import repair_record
+
+    record = _printed_with(next(r for r in gold if r.funding.total.execution_rate not in (0, 100)), 2)
+    total = record.funding.total
+    short = round(total.execution_rate, 1)
+    assert short != total.execution_rate  # the gold rate has a second decimal to lose
+    record.funding.total = total.model_copy(update={"execution_rate": short})
+    record.printed_decimals["funding.total.execution_rate"] = 1
+    checked = check_record(record)
+    assert "short_decimals" in _errors(record)
+    assert repair_record(checked).funding.total.execution_rate == short
+    assert "short_decimals" not in _errors(_printed_with(record, 1))  # a form printing one decimal throughout
+    exact = _printed_with(next(r for r in gold if r.funding.total.execution_rate == 100), 2)
+    exact.printed_decimals["funding.total.execution_rate"] = 1
+    assert "short_decimals" not in _errors(exact)

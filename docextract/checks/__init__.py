@@ -7,6 +7,8 @@ document's final records). Severities live in the rules pack (data/rules.json, `
 Checks (id: default severity — what it holds):
 
 - precision: error — every amount, rate, 分值 and 得分 has at most the pack's decimals
+- short_decimals: error — a 执行率 printed with fewer decimals than the form's rates, 分值 and 得分, and not
+  exactly 全年执行数/全年预算数 (a lost digit: '79.3' where '79.31' was printed); repair looks past it
 - weight_total, score_total: error — Σ indicator 分值/得分 + budget 分值/得分 = 总分
 - score_range: error — 0 ≤ 得分 ≤ 分值 on every row
 - category_points: warning — a category label printed with points ('产出指标(70分)') equals Σ 分值 of its rows
@@ -50,7 +52,7 @@ from docextract.checks.grade import check_grade
 from docextract.checks.guideline import check_score_scale, check_weight_split
 from docextract.checks.placement import check_alignment, check_categories, check_values
 from docextract.checks.layout import check_amount_scale, check_funding_blanks, check_subrow_score
-from docextract.checks.precision import check_precision
+from docextract.checks.precision import check_precision, check_short_decimals
 from docextract.checks.rules import Rules, default_rules
 from docextract.checks.totals import (
     check_category_points, check_score_range, check_score_total, check_weight_total,
@@ -62,7 +64,7 @@ __all__ = ["CHECKS", "DOCUMENT_CHECKS", "NUMBER_CHECKS", "TEXT_CHECKS", "Rules",
            "default_rules"]
 
 CHECKS = (
-    check_precision, check_weight_total, check_score_total, check_score_range, check_category_points,
+    check_precision, check_short_decimals, check_weight_total, check_score_total, check_score_range, check_category_points,
     check_execution_rate, check_mixed_rounding, check_budget_score, check_subrows, check_over_budget,
     check_subrow_score, check_funding_blanks, check_amount_scale, check_year,
     check_grade, check_score_scale, check_weight_split, check_required, check_label_values, check_deviation,
@@ -70,7 +72,8 @@ CHECKS = (
 )
 # checks of where texts landed: no edit of a number clears their findings (repair looks past them)
 TEXT_CHECKS = (check_alignment, check_categories, check_values)
-NUMBER_CHECKS = tuple(check for check in CHECKS if check not in TEXT_CHECKS)
+# ... nor should one clear a lost digit: '79.30' read '79.3' has a unique "repair" to 79.31
+NUMBER_CHECKS = tuple(check for check in CHECKS if check not in (*TEXT_CHECKS, check_short_decimals))
 DOCUMENT_CHECKS = ("year_document",)  # set by check_document only; check_record keeps them
 
 

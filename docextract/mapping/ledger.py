@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from docextract.mapping.cells import number_of
 from docextract.model import Cell, Provenance
 from docextract.values import clean_text
+
+
+_DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def printed_decimals(text: str) -> int:
+    """The decimals a number cell prints ('79.3%' 1, '2,936.70' 2, '100' 0)."""
+    m = _DIGITS.search(text)
+    return len(m.group(1) or "") if m else 0
 
 
 def source_id(cell_id: str) -> str:
@@ -16,6 +27,7 @@ class Ledger:
     def __init__(self) -> None:
         self.provenance: dict[str, Provenance] = {}
         self.used: set[str] = set()
+        self.decimals: dict[str, int] = {}  # field path -> decimals its number was printed with
 
     def use(self, *cells: Cell) -> None:
         for cell in cells:
@@ -38,4 +50,5 @@ class Ledger:
             self.use(cell)
         if value is not None:
             self.note(path, cell)
+            self.decimals[path] = printed_decimals(cell.text)
         return value

@@ -40,6 +40,7 @@ def map_form(rows: list[Row], form_id: str, source: str, kind: SourceKind) -> Fo
     record.total_weight, record.total_score = _total(s.total, schema, ledger)
     record.grade = _labelled_value(s.grade, "grade", ledger)
     record.provenance = ledger.provenance
+    record.printed_decimals = ledger.decimals
     record.unplaced = [c.id for row in rows for c in row.nonblank() if c.id not in ledger.used]
     record.source_rows = [[c.id for c in row.cells] for row in rows]
     pages = [row.page for row in rows if row.page is not None]
