@@ -28,6 +28,8 @@ from fixtures.variants import VARIANTS
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = [str(ROOT / "fixtures" / "gold")]
 
+PDF = pytest.mark.slow  # renders and reads born-digital pages
+
 
 def squash(text: str) -> str:
     return "".join(text.split())
@@ -210,9 +212,6 @@ def test_a_generated_dataset_is_written_once_and_reported_per_tag(tmp_path):
     summary = json.loads((tmp_path / "report" / "summary.json").read_text(encoding="utf-8"))
     assert summary["per_tag"]["all"]["forms"] == 12
     assert "per damage kind" in (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
-
-
-PDF = pytest.mark.slow  # renders and reads born-digital pages
 
 
 @pytest.mark.parametrize("kind", [pytest.param(k, marks=PDF) for k in ("missing_rulings", "page_column_widths",
