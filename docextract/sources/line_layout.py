@@ -3,9 +3,11 @@
 Such exports print each cell, or each wrapped line of a cell, on a line of its own; a row's short cells
 are sometimes space-separated on one line. Rows are rebuilt from the order the form prescribes: a label
 opens its row (项目名称, 主管部门, 项目资金, a funding row label, 年度总体目标, the indicator header, 总分,
-评分等级); a funding row ends with its numbers; an indicator row is its categories, the 三级指标 name, the
-target and the actual, the 分值/得分 pair, then the deviation text up to the next row. Rebuilt rows use
-the standard grid of the indicator table (一级指标 at column 0 … 偏差原因分析及改进措施 at column 7).
+评分等级); a funding row ends with its numbers; an indicator row is its categories, then its cells in the
+order of its table's header (三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因… as a rule; some forms print
+分值 first or leave it out): each text cell possibly wrapped, each number cell one number, the deviation the
+text up to the next row. Rebuilt indicator rows take the columns of their header; a table without a
+readable header takes the standard grid (一级指标 at column 0 … 偏差原因分析及改进措施 at column 7).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from docextract.sources.wrapping import choose, column_widths, groupings, joined
 from docextract.values import BLANKS, strip_debris, try_number
 
 INDICATOR_ROLES = ("section", "level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
-FIELDS = ("name", "target", "actual")
+CATEGORY_ROLES = ("section", "level1", "level2")
+NUMBER_ROLES = ("weight", "score")  # one number each; the other cells of a row are text
 GOAL_COLUMNS = {"goal": (0, 1), "expected": (1, 3), "actual": (4, 4)}  # role -> (col, colspan)
 MAX_CATEGORY_PIECES = 8  # a label wrapped one or two characters per line
 
@@ -134,12 +137,33 @@ class Draft:
                    page_break_before=first.line.page_break and first.first)
 
 
+Block = tuple[tuple[str, ...], bool]  # consecutive cells of an indicator row: (roles, whether numbers)
+
+
+def row_blocks(roles: list[str]) -> list[Block]:
+    """The cells of an indicator row after its categories, in printed order, as runs of text cells and
+    runs of number cells; the deviation, free text up to the next row, is no block."""
+    blocks: list[Block] = []
+    for role in roles:
+        if role in CATEGORY_ROLES or role == "deviation":
+            continue
+        numeric = role in NUMBER_ROLES
+        if blocks and blocks[-1][1] == numeric:
+            blocks[-1] = (blocks[-1][0] + (role,), numeric)
+        else:
+            blocks.append(((role,), numeric))
+    return blocks
+
+
+STANDARD_BLOCKS = row_blocks(list(INDICATOR_ROLES))
+
+
 @dataclass
 class _Fields:
-    """The name / target / actual pieces of an indicator row, grouped once its whole table is read."""
+    """The text pieces of an indicator row, per run of text cells, grouped once its whole table is read."""
 
     draft: Draft
-    pieces: list[Piece]
+    texts: list[tuple[tuple[str, ...], list[Piece]]]  # (roles, pieces) per text block
     previous: Draft | None  # the row before, when its deviation may take leading extra pieces
     cols: dict[str, int]  # the columns of the row's own table (a file mixes tables of 8 and 9 columns)
 
@@ -157,6 +181,7 @@ class _Rebuilder:
         self.drafts: list[Draft] = []
         self.section: str | None = None
         self.cols = {role: n - 1 for n, role in enumerate(INDICATOR_ROLES)}  # standard grid, no 绩效指标 column
+        self.blocks = STANDARD_BLOCKS
         self.funding_width = len(labels.roles_in("funding_header")) - 1
         self.pending: tuple[int, str] | None = None  # (col, key) of a category cut by a page break
         self.tables: list[list[_Fields]] = [[]]  # indicator rows awaiting their fields, per table
@@ -366,8 +391,7 @@ class _Rebuilder:
         found, end = self._header_roles(self.i)
         if len(found) < 2 or found[0][0] not in ("section", "level1"):
             return False
-        offset = 0 if any(role == "section" for role, _ in found) else -1
-        self.cols = {role: n + offset for n, role in enumerate(INDICATOR_ROLES)}
+        self.blocks, self.cols = _table_grammar([role for role, _ in found])
         self._emit(*[(self.cols[role], 1, pieces) for role, pieces in found])
         self.i = end
         self.section = "indicators"
@@ -383,7 +407,7 @@ class _Rebuilder:
         while self.i < len(self.p) and is_number(self.p[self.i]) and len(values) < 2:
             values.append(self.p[self.i])
             self.i += 1
-        cols = (self.cols["weight"], self.cols["score"])
+        cols = [self.cols[role] for role in NUMBER_ROLES if role in self.cols]
         self._emit((0, 1, [label]), *[(col, 1, [v]) for col, v in zip(cols, values)])
         self.section = None
         return True
@@ -419,19 +443,26 @@ class _Rebuilder:
         k = self.p[i].key
         return labels.is_label(k, "total") or labels.is_label(k, "grade") or labels.is_title(self._line_key(i))
 
+    def _unit_below(self, i: int) -> bool:
+        """Whether piece i is a bracketed unit printed alone under a number ("10369.00" / "(条)")."""
+        piece = self.p[i]
+        return piece.first and piece.key[:1] == "(" and open_parens(piece.text) == 0
+
     def _number_run(self, i: int) -> int:
+        """Bare numbers from piece i on; a number with its unit printed under it is a value, not one."""
         j = i
-        while j < len(self.p) and is_number(self.p[j]):
+        while j < len(self.p) and is_number(self.p[j]) and not (j + 1 < len(self.p) and self._unit_below(j + 1)):
             j += 1
         return j - i
 
     def _numbers_ahead(self, i: int) -> bool:
-        """Whether a 分值/得分 pair follows before the next category or the end of the table: then the line
-        at i opens the next indicator row rather than continuing the deviation text."""
+        """Whether the row's first run of number cells follows before the next category or the end of the
+        table: then the line at i opens the next indicator row rather than continuing the deviation text."""
+        wanted = next((len(roles) for roles, numeric in self.blocks if numeric), 2)
         for j in range(i, min(len(self.p), i + 60)):
             if j > i and self.p[j].first and (self._ends_table(j) or self._category_at(j)):
                 return False
-            if self._number_run(j) >= 2:
+            if self._number_run(j) >= wanted:
                 return True
         return False
 
@@ -444,34 +475,38 @@ class _Rebuilder:
         categories = self._read_categories()
         for col, pieces in self._place_categories(categories):
             draft.add(col, pieces)
-        texts, numbers = self._read_fields(bool(categories))
-        deviation = self._read_deviation() if numbers else []
+        texts, numbers, complete = self._read_fields(bool(categories))
+        deviation = self._read_deviation() if complete and "deviation" in self.cols else []
         previous = self.drafts[-1] if self.drafts and not categories else None
         if previous is not None and self.cols["score"] not in previous.cells:
             previous = None
         self.tables[-1].append(_Fields(draft, texts, previous, self.cols))
-        for role, piece in zip(("weight", "score"), numbers):
+        for role, piece in numbers:
             draft.add(self.cols[role], [piece])
-        draft.add(self.cols["deviation"], deviation)
+        if deviation:
+            draft.add(self.cols["deviation"], deviation)
         self.drafts.append(draft)
         return True
 
     def _place_fields(self) -> None:
-        """Name, target and actual of every indicator row, grouped with the widths of their table."""
+        """The text cells of every indicator row, grouped with the widths of their table's columns."""
         for table in self.tables:
-            options = [groupings(row.pieces, len(FIELDS)) for row in table]
-            widths = column_widths(options, len(FIELDS))
-            for row, grouping in zip(table, options):
-                groups = choose(grouping, widths) if grouping else joined_wraps(row.pieces)
-                extra = len(groups) - len(FIELDS)
-                if extra > 0 and row.previous is not None:
-                    # the leading lines end the deviation text of the row before
-                    row.previous.add(row.cols["deviation"], [p for g in groups[:extra] for p in g])
-                    groups = groups[extra:]
-                elif extra > 0:
-                    groups = [[p for g in groups[:extra + 1] for p in g]] + groups[extra + 1:]
-                for role, pieces in zip(FIELDS, groups):
-                    row.draft.add(row.cols[role], pieces)
+            for block in range(max((len(row.texts) for row in table), default=0)):
+                rows = [row for row in table if block < len(row.texts)]
+                options = [groupings(row.texts[block][1], len(row.texts[block][0])) for row in rows]
+                widths = column_widths(options, max(len(row.texts[block][0]) for row in rows))
+                for row, grouping in zip(rows, options):
+                    roles, pieces = row.texts[block]
+                    groups = choose(grouping, widths) if grouping else joined_wraps(pieces)
+                    extra = len(groups) - len(roles)
+                    if extra > 0 and block == 0 and row.previous is not None and "deviation" in row.cols:
+                        # the leading lines end the deviation text of the row before
+                        row.previous.add(row.cols["deviation"], [p for g in groups[:extra] for p in g])
+                        groups = groups[extra:]
+                    elif extra > 0:
+                        groups = [[p for g in groups[:extra + 1] for p in g]] + groups[extra + 1:]
+                    for role, group in zip(roles, groups):
+                        row.draft.add(row.cols[role], group)
 
     def _continue_category(self) -> bool:
         """The rest of a category cut by a page break ("质量" | "指标") becomes a fragment row."""
@@ -525,20 +560,42 @@ class _Rebuilder:
         self.pending = None if last_key in cats.terms else (placed[-1][0], last_key)
         return placed
 
-    def _read_fields(self, has_categories: bool) -> tuple[list[Piece], list[Piece]]:
-        """Name, target and actual pieces up to the 分值/得分 pair (the last two of a run of numbers)."""
-        texts: list[Piece] = []
+    def _read_fields(self, has_categories: bool) -> tuple[list[tuple[tuple[str, ...], list[Piece]]],
+                                                          list[tuple[str, Piece]], bool]:
+        """The row's cells block by block: the text pieces of each text block, the numbers, and whether
+        every number block was found (a row cut short by the next row or the table's end is not)."""
+        texts: list[tuple[tuple[str, ...], list[Piece]]] = []
+        numbers: list[tuple[str, Piece]] = []
+        final = max(n for n, (_, numeric) in enumerate(self.blocks) if numeric)
+        for n, (roles, numeric) in enumerate(self.blocks):
+            if not numeric:
+                texts.append((roles, []))
+                continue
+            started = has_categories or bool(numbers) or any(pieces for _, pieces in texts)
+            found = self._read_until_numbers(texts[-1][1] if texts else [], len(roles), n == final, started)
+            if found is None:
+                return texts, numbers, False
+            numbers += zip(roles, found)
+        return texts, numbers, True
+
+    def _read_until_numbers(self, texts: list[Piece], count: int, final: bool, started: bool) -> list[Piece] | None:
+        """Text pieces (into `texts`) up to a run of at least `count` bare numbers, of which the row's last
+        number cells are the last ones (the numbers before them are values of the text cells: a target
+        of 100) and other number cells the first ones."""
         while self.i < len(self.p):
-            piece = self.p[self.i]
-            if piece.first and (texts or has_categories) and (self._ends_table(self.i) or self._category_at(self.i)):
-                break
+            if self.p[self.i].first and (texts or started) and (self._ends_table(self.i) or self._category_at(self.i)):
+                return None
             run = self._number_run(self.i)
-            if run >= 2:
+            if run >= count:
+                if not final:
+                    self.i += count
+                    return self.p[self.i - count:self.i]
                 numbers = self.p[self.i:self.i + run]
                 self.i += run
-                return texts + numbers[:-2], numbers[-2:]
+                texts += numbers[:-count]
+                return numbers[-count:]
             texts.append(self._take_wrapped_value())
-        return texts, []
+        return None
 
     def _take_wrapped_value(self) -> Piece:
         """One piece, joined with the pieces that close its bracket ("≤441.55(万" / "元)") or with a
@@ -549,8 +606,7 @@ class _Rebuilder:
                and not self._ends_table(self.i)):
             pieces.append(self.p[self.i])
             self.i += 1
-        if (self.i < len(self.p) and is_number(pieces[-1]) and self.p[self.i].first
-                and self.p[self.i].key[:1] == "(" and open_parens(self.p[self.i].text) == 0):
+        if self.i < len(self.p) and is_number(pieces[-1]) and self._unit_below(self.i):
             pieces.append(self.p[self.i])
             self.i += 1
         return merge(pieces) if len(pieces) > 1 else pieces[0]
@@ -564,6 +620,19 @@ class _Rebuilder:
             pieces.append(self.p[self.i])
             self.i += 1
         return pieces
+
+
+def _table_grammar(header: list[str]) -> tuple[list[Block], dict[str, int]]:
+    """The blocks and columns of the rows under an indicator header (its roles, in printed order). A
+    header that is not its categories, then the 三级指标 and the other cells with a 得分 among them, leaves
+    the standard grammar."""
+    offset = 0 if "section" in header else -1
+    categories = list(CATEGORY_ROLES[-offset:])
+    blocks = row_blocks(header)
+    if (len(set(header)) == len(header) and header[:len(categories)] == categories and "score" in header
+            and blocks and not blocks[0][1] and blocks[0][0][0] == "name"):
+        return blocks, {role: n for n, role in enumerate(header)}
+    return STANDARD_BLOCKS, {role: n + offset for n, role in enumerate(INDICATOR_ROLES)}
 
 
 @cache
