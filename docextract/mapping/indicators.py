@@ -19,6 +19,7 @@ from docextract.mapping.columns import header_schema
 from docextract.mapping.fit import fit
 from docextract.mapping.ledger import Ledger
 from docextract.mapping.sections import is_indicator_header
+from docextract.mapping.wraps import join_wraps
 from docextract.model import Cell, Indicator, Row
 from docextract.values import clean_text, is_debris, parse_measure, tidy_measure
 
@@ -64,7 +65,7 @@ class IndicatorReader:
 
     def read(self, rows: list[Row]) -> list[Indicator]:
         gridded = any(c.rowspan > 1 for row in rows for c in row.cells)
-        for row in rows:
+        for row in join_wraps(rows, self.ledger):
             self._row(row, gridded)
         for level in (1, 2):
             self._settle(level)
