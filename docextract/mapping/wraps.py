@@ -1,12 +1,14 @@
 """Rows that wrap the row above: a cell too long for its column continues on a line of its own below.
 
 A row is the wrap of the row above when each of its text cells sits under a text cell of that row that is
-neither a number (numbers never wrap) nor a whole label (a label ends where its cell does), unless the
-joined text is a whole label again ('成本指标' + '(10分)'). Its texts join the cells above; the row goes.
+neither a number (numbers never wrap; a unit printed under one is its unit: '365.00' / '(天)') nor a whole
+label (a label ends where its cell does; a category's points may follow it: '成本指标' + '(10分)'). Its
+texts join the cells above; the row goes.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from docextract import labels
@@ -14,6 +16,9 @@ from docextract.labels import key
 from docextract.mapping.cells import blank_number, number_of
 from docextract.mapping.ledger import Ledger
 from docextract.model import Cell, Row
+
+
+_UNIT = re.compile(r"^[(（][^()（）\d]{1,6}[)）]$")  # '(天)', '（万元）'
 
 
 def join_wraps(rows: list[Row], ledger: Ledger) -> list[Row]:
@@ -37,10 +42,12 @@ def _wrap_of(cells: list[Cell], above: list[Cell]) -> dict[str, Cell] | None:
         over = [a for a in above if _overlaps(a, cell)]
         if len(over) != 1 or over[0].id in joins:
             return None
-        top = key(over[0].text)
-        if number_of(over[0].text) is not None or blank_number(over[0].text) or number_of(cell.text) is not None:
+        top, tail = key(over[0].text), key(cell.text)
+        if number_of(cell.text) is not None or blank_number(over[0].text):
             return None
-        if _whole_label(top) and not _whole_label(top + key(cell.text)):
+        if number_of(over[0].text) is not None and not _UNIT.match(tail):
+            return None
+        if labels.is_form_label(top) or (_category(top) and not _category(top + tail)):
             return None
         joins[over[0].id] = cell
     return joins
@@ -54,8 +61,8 @@ def _overlaps(a: Cell, b: Cell) -> bool:
 
 
 @lru_cache(maxsize=16384)
-def _whole_label(k: str) -> bool:
-    return labels.is_form_label(k) or labels.points_of(k)[0] in labels.categories().terms
+def _category(k: str) -> bool:
+    return labels.points_of(k)[0] in labels.categories().terms
 
 
 def _joined(top: Cell, tail: Cell) -> Cell:
