@@ -133,11 +133,13 @@ def _table_rows(text: PageText) -> list[list[tuple[int, int, int, list[TextLine]
 
 
 def _row_lines(text: PageText, r: int, top: float | None, bottom: float | None) -> list[list[TextLine]]:
-    """Per cell over grid row r, its lines printed in that row (a cell merged over rows, the ruling
-    below a row lost, holds the numbers of several)."""
+    """Per cell over grid row r, its lines printed in that row; of a cell merged over several rows only its
+    numbers (where the ruling below a row was lost, such a cell holds the numbers of several; a label's
+    lines are centred over all its rows and tell none apart)."""
     if top is None or bottom is None:
         return []
-    return [[line for line in lines if top <= _middle(line) < bottom]
+    return [[line for line in lines if top <= _middle(line) < bottom and
+             (cell.rowspan == 1 or is_number(line.text) or is_dash(line.text))]
             for cell, lines in zip(text.grid.cells, text.cell_lines) if cell.row <= r < cell.row + cell.rowspan]
 
 
