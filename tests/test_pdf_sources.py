@@ -140,3 +140,44 @@ def test_paddleocr_needs_local_models_and_says_so(tmp_path):
         create_engine("paddleocr", model_dir=str(tmp_path))
     with pytest.raises(OcrUnavailableError, match="unknown OCR engine"):
         create_engine("tesseract")
+
+
+def _lost_border_page() -> pymupdf.Page:
+    """An indicator row above a 总分-like row that merges its first three columns, the ruling between the
+    two rows not drawn: the first row's column rulings end in mid-table."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=200)
+    xs, top, middle, bottom = [10, 60, 110, 160, 210, 260], 10, 50, 70
+    page.draw_rect(pymupdf.Rect(xs[0], top, xs[-1], bottom))
+    for x in xs[1:-1]:
+        page.draw_line((x, top), (x, middle))
+    for x in xs[3:-1]:
+        page.draw_line((x, middle), (x, bottom))
+    for x, text in zip(xs, ("A", "B", "C", "10", "10")):
+        page.insert_text((x + 5, 34), text, fontsize=10)
+    for x, text in ((15, "Total"), (165, "100"), (215, "100")):
+        page.insert_text((x, 64), text, fontsize=10)
+    return page
+
+
+def test_a_row_border_lost_where_the_columns_change_is_told_by_the_rulings_ending_there():
+    from docextract.sources.page_rows import page_rows as rows_of
+    from docextract.sources.vector import read_vector_page
+
+    rows = rows_of(read_vector_page(_lost_border_page(), 1), "t.pdf")
+    assert [[(c.col, c.colspan, c.text) for c in r.cells if c.text] for r in rows] == [
+        [(0, 1, "A"), (1, 1, "B"), (2, 1, "C"), (3, 1, "10"), (4, 1, "10")],
+        [(0, 3, "Total"), (3, 1, "100"), (4, 1, "100")]]
+
+
+def test_rulings_ending_on_a_drawn_border_or_alone_imply_no_lost_border():
+    from docextract.grid import Segment
+    from docextract.sources.vector import lost_row_rulings
+
+    horizontal = [Segment(10, 10, 260), Segment(50, 10, 260), Segment(70, 10, 260)]
+    vertical = [Segment(x, 10, 50) for x in (60, 110)] + [Segment(10, 10, 70), Segment(260, 10, 70)]
+    assert lost_row_rulings(horizontal, vertical) == []
+    lone = [Segment(60, 10, 30), Segment(10, 10, 70), Segment(260, 10, 70)]  # one ruling stops short
+    assert lost_row_rulings(horizontal[::2], lone) == []
+    two = [Segment(x, 10, 50) for x in (60, 110)] + [Segment(10, 10, 70), Segment(160, 10, 70)]
+    assert lost_row_rulings(horizontal[::2], two) == [Segment(50, 10, 160)]

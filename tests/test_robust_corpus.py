@@ -258,3 +258,15 @@ def test_a_merged_cell_whose_texts_do_not_fit_its_rows_stays_whole():
     assert _label_runs(lines, (0, 0, 20, 110), tops) == [(0, 2, lines)]
     centred = [TextLine(text="产出指标", bbox=(0, 15, 20, 25)), TextLine(text="效益指标", bbox=(0, 70, 20, 80))]
     assert _label_runs(centred, (0, 0, 20, 100), [0.0, 40.0]) == [(0, 1, centred[:1]), (1, 1, centred[1:])]
+
+
+def test_numbers_merged_into_one_cell_over_two_rows_part_at_a_narrow_gap():
+    """A number never wraps: one printed below another, with a gap narrower than parts two texts, is the
+    next row's (a weight and the 总分 below it when the ruling between them is lost)."""
+    from docextract.model import TextLine
+    from docextract.sources.page_rows import _label_runs
+
+    lines = [TextLine(text="10", bbox=(0, 83.4, 10, 95.8)), TextLine(text="100", bbox=(0, 112.5, 15, 124.9))]
+    assert _label_runs(lines, (0, 70, 20, 128.2), [70.0, 109.2]) == [(0, 1, lines[:1]), (1, 1, lines[1:])]
+    wrapped = [TextLine(text="407000.0", bbox=(0, 80, 40, 92)), TextLine(text="0", bbox=(0, 91, 5, 103))]
+    assert _label_runs(wrapped, (0, 70, 40, 128.2), [70.0, 109.2])[0] == (0, 1, wrapped)  # a wrap stays whole

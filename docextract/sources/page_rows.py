@@ -12,6 +12,7 @@ from docextract.values import is_dash, is_number
 
 
 BLOCK_GAP = 1.5  # of a line's height: a wider gap between two lines of a cell parts two texts
+NUMBER_GAP = 0.5  # a number never wraps: one this far below the line above it begins a text of its own
 
 
 @dataclass
@@ -107,7 +108,7 @@ def _table_rows(text: PageText) -> list[list[tuple[int, int, int, list[TextLine]
         single = [i for i in starts.get(r, []) if grid.cells[i].rowspan == 1 and text.cell_boxes[i]]
         top = text.cell_boxes[single[0]][1] if single else None
         bottom = text.cell_boxes[single[0]][3] if single else None
-        edges = [top, *_lost_rulings([text.cell_lines[i] for i in single]), bottom]
+        edges = [top, *_lost_rulings(_row_lines(text, r, top, bottom)), bottom]
         rows += [(r, a, b) for a, b in zip(edges, edges[1:])]
     first_of = {}
     for n, (r, _, _) in enumerate(rows):
@@ -131,17 +132,29 @@ def _table_rows(text: PageText) -> list[list[tuple[int, int, int, list[TextLine]
     return [sorted(cells, key=lambda c: c[0]) for cells in table]
 
 
+def _row_lines(text: PageText, r: int, top: float | None, bottom: float | None) -> list[list[TextLine]]:
+    """Per cell over grid row r, its lines printed in that row; of a cell merged over several rows only its
+    numbers (where the ruling below a row was lost, such a cell holds the numbers of several; a label's
+    lines are centred over all its rows and tell none apart)."""
+    if top is None or bottom is None:
+        return []
+    return [[line for line in lines if top <= _middle(line) < bottom and
+             (cell.rowspan == 1 or is_number(line.text) or is_dash(line.text))]
+            for cell, lines in zip(text.grid.cells, text.cell_lines) if cell.row <= r < cell.row + cell.rowspan]
+
+
 def _label_runs(lines: list[TextLine], box: Box | None,
                 tops: list[float | None]) -> list[tuple[int, int, list[TextLine]]]:
     """A cell over len(tops) rows as (first row, rows, lines) parts. Where the page lost the rulings between
     merged cells of one column, one cell holds several texts, each centred in the rows it labels: the
-    texts are told apart by the gaps between them, and each one's rows are those around its centre."""
+    texts are told apart by the gaps between them (a narrower one before a number), and each one's rows are those around its centre."""
     whole = [(0, len(tops), lines)]
     if len(tops) < 2 or box is None or None in tops or not all(line.bbox for line in lines):
         return whole
     blocks: list[list[TextLine]] = []
     for line in sorted(lines, key=_middle):
-        if blocks and line.bbox[1] - blocks[-1][-1].bbox[3] <= BLOCK_GAP * (line.bbox[3] - line.bbox[1]):
+        gap, height = line.bbox[1] - blocks[-1][-1].bbox[3] if blocks else 0.0, line.bbox[3] - line.bbox[1]
+        if blocks and gap <= (NUMBER_GAP if is_number(line.text) else BLOCK_GAP) * height:
             blocks[-1].append(line)
         else:
             blocks.append([line])

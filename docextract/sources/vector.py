@@ -67,9 +67,58 @@ def vector_rulings(page: pymupdf.Page) -> tuple[list[Segment], list[Segment]]:
     return horizontal, vertical
 
 
+def lost_row_rulings(horizontal: list[Segment], vertical: list[Segment]) -> list[Segment]:
+    """Horizontal rulings the page lost between two rows of different columns, told by the column rulings
+    that end there: where two or more vertical rulings end at one height on no horizontal ruling, a row
+    border runs there, from the nearest column ruling passing that height on the left of them to the
+    nearest on the right (the row beyond it may merge those columns)."""
+    columns = _joined(vertical)
+    ends: list[tuple[float, float]] = []  # (y, x) of an end no horizontal ruling meets
+    for x, spans in columns:
+        for y in {end for span in spans for end in span}:
+            if not any(abs(h.pos - y) <= SNAP and h.start - SNAP <= x <= h.end + SNAP for h in horizontal):
+                ends.append((y, x))
+    lost = []
+    for group in _clusters(sorted(ends)):
+        y = sum(e[0] for e in group) / len(group)
+        xs = sorted({round(e[1], 1) for e in group})
+        if len(xs) < 2:
+            continue
+        passing = [x for x, spans in columns if any(a + SNAP < y < b - SNAP for a, b in spans)]
+        left = max((x for x in passing if x < xs[0]), default=xs[0])
+        right = min((x for x in passing if x > xs[-1]), default=xs[-1])
+        lost.append(Segment(y, left, right))
+    return lost
+
+
+def _joined(vertical: list[Segment]) -> list[tuple[float, list[tuple[float, float]]]]:
+    """Vertical segments as (x, drawn spans) per ruling, pieces that meet joined."""
+    columns: list[tuple[float, list[tuple[float, float]]]] = []
+    for group in _clusters(sorted((s.pos, s.start, s.end) for s in vertical)):
+        spans: list[tuple[float, float]] = []
+        for _, start, end in sorted(group, key=lambda s: s[1]):
+            if spans and start <= spans[-1][1] + SNAP:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+            else:
+                spans.append((start, end))
+        columns.append((group[0][0], spans))
+    return columns
+
+
+def _clusters(items: list[tuple]) -> list[list[tuple]]:
+    """Sorted tuples grouped where the first values lie within SNAP of the previous one."""
+    groups: list[list[tuple]] = []
+    for item in items:
+        if groups and item[0] - groups[-1][-1][0] <= SNAP:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
 def read_vector_page(page: pymupdf.Page, page_no: int) -> PageText:
     horizontal, vertical = vector_rulings(page)
-    grid = build_grid(horizontal, vertical, snap=SNAP)
+    grid = build_grid(horizontal + lost_row_rulings(horizontal, vertical), vertical, snap=SNAP)
     chars = _chars(page)
     if grid is None:
         return PageText(page_no, None, loose_lines=_lines(chars))
