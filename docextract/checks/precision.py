@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from docextract.checks.funding import ROWS
-from docextract.checks.numbers import decimals_of
+from docextract.checks.funding import ROWS, exact_rate
+from docextract.checks.numbers import dec, decimals_of
 from docextract.checks.rules import Rules
 from docextract.model import Finding, FormRecord, FundingRow
 
@@ -51,7 +51,7 @@ def _exact(row: FundingRow) -> bool:
     digit: any digit more would break the execution_rate identity."""
     if not row.annual_budget:
         return row.execution_rate == 0 and not row.executed
-    return row.executed is not None and abs(row.executed / row.annual_budget * 100 - row.execution_rate) < 1e-9
+    return exact_rate(row) == dec(row.execution_rate)
 
 
 def check_precision(record: FormRecord, rules: Rules) -> Iterator[Finding]:
