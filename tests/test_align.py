@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docextract.mapping.align import Column, Schema, align_row
+from docextract.mapping.align import Column, Schema, align_row, split_spanning
 from docextract.mapping.fit import fit
-from docextract.model import Cell, Provenance
+from docextract.model import Cell, Provenance, TextLine
 from docextract.values import clean_text
 
 ROLES = ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
@@ -78,3 +78,22 @@ def test_a_lost_or_extra_empty_cell_or_a_blanked_cell_costs_no_role(gold_rows, d
                         (texts[-shift:], roles[-shift:]) if all(not t for t in texts[:-shift]) else (texts, roles))
     got, want = _roles(texts, roles)
     assert got == want, (damage, [(clean_text(t), r) for t, r in zip(texts, roles)], got)
+
+
+def test_a_cell_over_three_columns_of_a_narrower_page_is_cut_into_the_texts_it_prints():
+    """A continuation page draws its columns narrower and loses the rulings between 三级指标, 年度指标值
+    and 实际完成值: the wrapped name keeps both its lines, the target printed where the header page had
+    the name column still becomes the target (the cell as met in a generated PDF)."""
+    xs = (64, 124, 178, 271, 340, 398, 446, 485, 537)
+    schema = Schema(tuple(Column(role, (n, n + 1), (xs[n], xs[n + 1])) for n, role in enumerate(ROLES)))
+    lines = [TextLine(text="系统使用人员满", spans=((166, 232),)),
+             TextLine(text="满意 达成指标", spans=((258, 277), (312, 350))),
+             TextLine(text="意", spans=((166, 175),))]
+    merged = Cell(id="m", col=2, text="系统使用人员满\n满意 达成指标\n意", lines=lines,
+                  prov=Provenance(bbox=(163, 70, 368, 109)))
+    row = [Cell(id="w", col=3, text="10", prov=Provenance(bbox=(368, 70, 428, 109))),
+           Cell(id="s", col=4, text="10", prov=Provenance(bbox=(428, 70, 478, 109)))]
+    cells = split_spanning([merged, *row], schema)
+    roles = align_row(cells, schema, fit).roles
+    assert [(c.text, roles[c.id]) for c in cells] == [
+        ("系统使用人员满\n意", "name"), ("满意", "target"), ("达成指标", "actual"), ("10", "weight"), ("10", "score")]

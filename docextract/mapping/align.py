@@ -179,9 +179,10 @@ def gap_roles(cells: list[Cell], aligned: Aligned, schema: Schema) -> dict[str, 
 
 def split_spanning(cells: list[Cell], schema: Schema) -> list[Cell]:
     """Cells whose text runs over several of the schema's columns (a ruling the page lost between them)
-    cut where the columns are: each space-separated part of a line goes to the column its middle lies
-    in; the parts of one column make one cell. Cells within one column, and cells whose lines do not
-    place their parts, stay as they are."""
+    cut into the text columns their lines print: the space-separated parts of the cell's lines, grouped
+    where their x-ranges overlap (a wrapped text keeps its lines together, whatever widths this page
+    gives its columns), each group one cell for the alignment to place. Cells within one column, and
+    cells whose lines do not place their parts, stay as they are."""
     places = [c.xs for c in schema.columns if c.xs is not None]
     if len(places) < 2:
         return cells
@@ -193,27 +194,28 @@ def split_spanning(cells: list[Cell], schema: Schema) -> list[Cell]:
         if len(covered) < 2 or not cell.lines or not all(line.spans for line in cell.lines):
             out.append(cell)
             continue
-        out.extend(_cut(cell, places))
+        out.extend(_cut(cell))
     return out
 
 
-def _cut(cell: Cell, places: list[tuple[float, float]]) -> list[Cell]:
-    parts: dict[int, list[tuple[int, str, float, float]]] = {}  # column -> (line, text, x0, x1)
-    for n, line in enumerate(cell.lines):
-        for text, (x0, x1) in zip(line.text.split(" "), line.spans):
-            middle = (x0 + x1) / 2
-            column = min(range(len(places)), key=lambda k: 0 if places[k][0] <= middle < places[k][1]
-                         else min(abs(middle - places[k][0]), abs(middle - places[k][1])))
-            parts.setdefault(column, []).append((n, text, x0, x1))
-    if len(parts) < 2:
+def _cut(cell: Cell) -> list[Cell]:
+    parts = sorted(((x0, x1, n, text) for n, line in enumerate(cell.lines)
+                    for text, (x0, x1) in zip(line.text.split(" "), line.spans)), key=lambda p: p[0])
+    columns: list[list[tuple[float, float, int, str]]] = []
+    for part in parts:  # by left edge: a part overlapping the column so far joins it
+        if columns and part[0] < max(p[1] for p in columns[-1]):
+            columns[-1].append(part)
+        else:
+            columns.append([part])
+    if len(columns) < 2:
         return [cell]
     _, y0, _, y1 = cell.prov.bbox
     pieces = []
-    for k, (column, found) in enumerate(sorted(parts.items())):
+    for k, found in enumerate(columns):
         lines: dict[int, list[str]] = {}
-        for n, text, _, _ in found:
+        for _, _, n, text in sorted(found, key=lambda p: (p[2], p[0])):
             lines.setdefault(n, []).append(text)
-        box = (min(f[2] for f in found), y0, max(f[3] for f in found), y1)
+        box = (min(p[0] for p in found), y0, max(p[1] for p in found), y1)
         pieces.append(cell.model_copy(update={
             "id": f"{cell.id}#{k}", "text": "\n".join(" ".join(words) for words in lines.values()),
             "prov": cell.prov.model_copy(update={"bbox": box}), "lines": []}))
