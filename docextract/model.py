@@ -98,6 +98,7 @@ class Row(BaseModel):
     line: int | None = None
     page_break_before: bool = False  # the row is the first after a page break
     outside: bool = False  # text a page prints outside its ruled table (a title, a page number, a note)
+    unsure: str | None = None  # why the source could not tell which text belongs to which of the row's cells
 
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]
@@ -198,6 +199,7 @@ class Indicator(BaseModel):
     level2_match: Alignment | None = None
     name_match: Alignment | None = None
     alignment_cost: float | None = None  # how badly the row's cells fit their columns (mapping/align.py)
+    source_doubt: str | None = None  # the source's doubt about the row's cells (`Row.unsure`)
 
 
 class Finding(BaseModel):

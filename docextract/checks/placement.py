@@ -1,9 +1,10 @@
 """Text in the right column: the checks vouch for numbers, these for where the texts landed.
 
-A row whose cells fit their columns badly (its alignment cost, `mapping/align.py`), a category that is
-no category of its level (a name or a level-2 label read as 一级指标), a target and an actual of which
-one is a measure and the other a sentence (a name or a reason slid into the value columns): each is a
-text the form did not print in that place, whatever the sums say.
+A row whose cells fit their columns badly (its alignment cost, `mapping/align.py`) or whose source could not
+tell its cells apart (`Row.unsure`), a category that is no category of its level (a name or a level-2 label
+read as 一级指标), a target and an actual of which one is a measure and the other a sentence (a name or a
+reason slid into the value columns): each is a text the form did not print in that place, whatever the
+sums say.
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ SENTENCE = 12  # characters: a target or actual longer than this, without a numb
 def check_alignment(record: FormRecord, rules: Rules) -> Iterator[Finding]:
     for i, indicator in enumerate(record.indicators):
         cost = indicator.alignment_cost
+        fields = [f"indicators[{i}].{field}" for field in ("name", "target", "actual", "weight", "score")]
         if cost is not None and cost >= rules.alignment_max_cost:
             yield rules.finding("alignment", (
                 f"indicators[{i}]'s cells fit the table's columns badly (cost {cost:g}): a cell may sit in "
                 "the wrong column"
-            ), [f"indicators[{i}].{field}" for field in ("name", "target", "actual", "weight", "score")])
+            ), fields)
+        if indicator.source_doubt:
+            yield rules.finding("alignment", f"indicators[{i}]: {indicator.source_doubt}", fields)
 
 
 def check_categories(record: FormRecord, rules: Rules) -> Iterator[Finding]:

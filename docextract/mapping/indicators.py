@@ -107,12 +107,15 @@ class IndicatorReader:
             self._category_row(after_break, found)
         elif self.indicators and not found and self._continues(after_break, values):
             self._continuation(values)
+            last = self.indicators[-1]
+            last.source_doubt = last.source_doubt or row.unsure
         else:
             if after_break:
                 self._label_before_break(found)
             rest = [f for f in found if self._complete_cut(f.cell)]  # the rest of a label the break cut
             self._set_levels([f for f in found if f not in rest], kept={f.level for f in rest})
             self._indicator(values, printed=bool(found), blank=blank, cost=aligned.cost)
+            self.indicators[-1].source_doubt = row.unsure
 
     def _blank_levels(self, row: Row, aligned: Aligned, found: list[_Found]) -> set[int]:
         """Levels whose cell in this row is printed empty without a merged cell from above covering it:

@@ -19,7 +19,8 @@ from functools import cache, cached_property
 from docextract import labels
 from docextract.labels import key
 from docextract.model import Cell, Row
-from docextract.sources.wrapping import choose, column_widths, groupings, joined_wraps, split_paragraphs
+from docextract.sources.wrapping import (Grouping, choose, column_widths, grouping_cost, groupings, joined_wraps,
+                                        narrow_wraps, read_after, split_paragraphs)
 from docextract.values import BLANKS, strip_debris, try_number
 
 INDICATOR_ROLES = ("section", "level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
@@ -28,7 +29,7 @@ NUMBER_ROLES = ("weight", "score")  # one number each; the other cells of a row 
 GOAL_COLUMNS = {"goal": (0, 1), "expected": (1, 3), "actual": (4, 4)}  # role -> (col, colspan)
 MAX_CATEGORY_PIECES = 8  # a label wrapped one or two characters per line
 
-_UNIT = re.compile(r"^[(（](万元|元)[)）]$")
+FUNDING_UNITS = ("(万元)", "(元)")  # as `key` prints them
 _LATIN_GAP = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
 
 
@@ -62,7 +63,6 @@ class Piece:
     @property
     def indented(self) -> bool:
         return self.first and self.line.text[:1].isspace()
-
 
 def split_pieces(lines: list[Line]) -> list[Piece]:
     pieces = []
@@ -121,6 +121,7 @@ def open_parens(text: str) -> int:
 @dataclass
 class Draft:
     cells: dict[int, tuple[int, list[Piece]]] = field(default_factory=dict)  # col -> (colspan, pieces)
+    unsure: str | None = None  # why its pieces may belong to other cells (`Row.unsure`)
 
     def add(self, col: int, pieces: list[Piece], span: int = 1) -> None:
         if pieces:
@@ -134,7 +135,7 @@ class Draft:
             span, pieces = self.cells[col]
             cells.append(pieces[0].line.cell(source, col, join(pieces), span))
         return Row(cells=cells, page=first.line.page, line=first.line.number,
-                   page_break_before=first.line.page_break and first.first)
+                   page_break_before=first.line.page_break and first.first, unsure=self.unsure)
 
 
 Block = tuple[tuple[str, ...], bool]  # consecutive cells of an indicator row: (roles, whether numbers)
@@ -164,8 +165,12 @@ class _Fields:
 
     draft: Draft
     texts: list[tuple[tuple[str, ...], list[Piece]]]  # (roles, pieces) per text block
-    previous: Draft | None  # the row before, when its deviation may take leading extra pieces
+    previous: _Fields | None  # the row before, when leading extra pieces may be the end of its text
     cols: dict[str, int]  # the columns of the row's own table (a file mixes tables of 8 and 9 columns)
+    full_score: bool | None  # 得分 = 分值 as printed (None: not both printed)
+    after: list[Piece] = field(default_factory=list)  # the text after the row's numbers
+    cells: dict[str, list[Piece]] = field(default_factory=dict)  # role -> its pieces, once grouped
+    choices: tuple[list[Grouping], list[int]] | None = None  # its first block's other groupings, with widths
 
 
 def rebuild_rows(lines: list[Line], source: str) -> list[Row]:
@@ -207,7 +212,7 @@ class _Rebuilder:
         k = self.p[i].key
         rest = self._line_key(i)
         return (labels.is_title(rest) or self._is_year(rest) or labels.leading_role(k, "info") is not None
-                or labels.role_of(k, "funding_header") == "funding" or self._goal_ahead(i)
+                or self._label(i, "funding_header")[0] == "funding" or self._goal_ahead(i)
                 or self._indicator_header_ahead(i) or labels.is_label(k, "total") or labels.is_label(k, "grade"))
 
     def _line_key(self, i: int) -> str:
@@ -223,6 +228,38 @@ class _Rebuilder:
         while i < len(self.p) and self.p[i].line is line:
             i += 1
         return i
+
+    def _label(self, i: int, group: str) -> tuple[str | None, int]:
+        """The role of a label of `group` at piece i, printed whole or wrapped over lines of their own
+        ("年初预" / "算数", "项目资" / "金（万" / "元）"), and the index after it; (None, i) when none starts
+        there."""
+        role = labels.role_of(self.p[i].key, group)
+        if role is not None:
+            return role, i + 1
+        spelled = label_spellings(group)
+        acc = ""
+        for j in range(i, min(len(self.p), i + MAX_CATEGORY_PIECES)):
+            acc += self.p[j].key
+            if acc in spelled:
+                return spelled[acc], j + 1
+            if not any(s.startswith(acc) for s in spelled):
+                # the last line may carry the label's decoration on: "金（万"
+                role = labels.role_of(acc, group) if any(acc.startswith(s) for s in spelled) else None
+                return (role, j + 1) if role is not None else (None, i)
+        return None, i
+
+    def _unit_at(self, i: int, label: list[Piece]) -> int:
+        """The index after the funding unit that follows the 项目资金 label at piece i ("（万元）", wrapped
+        "（万" / "元）", begun inside the label "金（万", or cut short by a page break "（元"), else i."""
+        k = "".join(p.key for p in label)
+        start = k[k.rfind("("):] if open_parens(k) > 0 else ""
+        unit, j = start, i
+        while j < min(len(self.p), i + 3) and unit not in FUNDING_UNITS:
+            longer = unit + self.p[j].key
+            if not any(u.startswith(longer) for u in FUNDING_UNITS):
+                break
+            unit, j = longer, j + 1
+        return j if len(unit) >= 2 else i
 
     def _emit(self, *cells: tuple[int, int, list[Piece]]) -> None:
         draft = Draft()
@@ -256,43 +293,47 @@ class _Rebuilder:
         return True
 
     def _info(self) -> bool:
-        """项目名称 X / 主管部门 A 实施单位 B: each label opens a cell, the text after it is its value."""
+        """项目名称 X / 主管部门 A 实施单位 B: each label opens a cell, the text after it is its value; a label
+        ending its line takes its value from the next line (which may hold the next label and value)."""
         if labels.leading_role(self.p[self.i].key, "info") is None:
             return False
         end = self._line_end(self.i)
         cells: list[list[Piece]] = []
         after_label = False
-        for piece in self.p[self.i:end]:
-            is_label = labels.role_of(piece.key, "info") is not None
-            if is_label or after_label or not cells:
-                cells.append([piece])
-            else:
-                cells[-1].append(piece)
-            after_label = is_label
-        self.i = end
-        if after_label and self.i < len(self.p) and not self._opens_row(self.i):
-            end = self._line_end(self.i)  # the value wrapped onto the next line
-            cells.append(self.p[self.i:end])
+        while True:
+            for piece in self.p[self.i:end]:
+                is_label = labels.role_of(piece.key, "info") is not None
+                if is_label or after_label or not cells:
+                    cells.append([piece])
+                else:
+                    cells[-1].append(piece)
+                after_label = is_label
             self.i = end
+            if not after_label or self.i >= len(self.p) or self._opens_row(self.i):
+                break
+            end = self._line_end(self.i)  # the value wrapped onto the next line
+            after_label = False
+            cells.append([])
         self._emit(*[(col, 1, pieces) for col, pieces in enumerate(cells)])
         return True
 
     # ------------------------------------------------------------------ funding
 
     def _funding_header(self) -> bool:
-        if labels.role_of(self.p[self.i].key, "funding_header") != "funding":
+        role, end = self._label(self.i, "funding_header")
+        if role != "funding":
             return False
-        label = [self.p[self.i]]
-        self.i += 1
-        if self.i < len(self.p) and _UNIT.match(self.p[self.i].key):
-            label.append(self.p[self.i])
-            self.i += 1
+        end = self._unit_at(end, self.p[self.i:end])
+        label, self.i = self.p[self.i:end], end
         heads = []
-        while self.i < len(self.p) and labels.role_of(self.p[self.i].key, "funding_header") not in (None, "funding"):
-            heads.append(self.p[self.i])
-            self.i += 1
+        while self.i < len(self.p):
+            role, end = self._label(self.i, "funding_header")
+            if role in (None, "funding"):
+                break
+            heads.append(self.p[self.i:end])
+            self.i = end
         self.funding_width = len(heads) or self.funding_width
-        self._emit((0, 2, label), *[(2 + n, 1, [h]) for n, h in enumerate(heads)])
+        self._emit((0, 2, label), *[(2 + n, 1, h) for n, h in enumerate(heads)])
         self.section = "funding"
         return True
 
@@ -317,46 +358,49 @@ class _Rebuilder:
     # ------------------------------------------------------------------ goals
 
     def _goal_ahead(self, i: int) -> bool:
-        if labels.role_of(self.p[i].key, "goal_header") is not None:
-            return True
-        goal = labels.spellings("goal_header", "goal")[0]
-        acc = ""
-        for piece in self.p[i:i + len(goal)]:
-            acc += piece.key
-            if not goal.startswith(acc):
-                return False
-            if acc == goal:
-                return True
-        return False
+        return self._label(i, "goal_header")[0] is not None
 
     def _goal(self) -> bool:
-        """年度 / 总体 / 目标, 预期目标 实际完成情况, then the two goal texts, one after the other."""
+        """年度 / 总体 / 目标, 预期目标 实际完成情况, then the two goal texts, one after the other; or 年度目标,
+        its text, 实际完成情况, its text (one row, as the form prints it)."""
         if not self._goal_ahead(self.i):
             return False
-        goal = labels.spellings("goal_header", "goal")[0]
-        header: dict[str, list[Piece]] = {}
-        acc = ""
-        while self.i < len(self.p):
-            piece = self.p[self.i]
-            role = labels.role_of(piece.key, "goal_header")
-            if role is None and goal.startswith(acc + piece.key) and "expected" not in header:
-                acc += piece.key
-                header.setdefault("goal", []).append(piece)
-            elif role is not None and role not in header:
-                header[role] = [piece]
-            else:
-                break
-            self.i += 1
-        self._emit(*[(*GOAL_COLUMNS[role], pieces) for role, pieces in header.items()])
-        lines: list[list[Piece]] = []
-        while self.i < len(self.p) and not self._opens_row(self.i):
-            end = self._line_end(self.i)
-            lines.append(self.p[self.i:end])
-            self.i = end
-        texts = split_paragraphs([merge(line) for line in lines])
-        self._emit(*[(*GOAL_COLUMNS[role], text) for role, text in zip(("expected", "actual"), texts)])
+        header = self._goal_labels()
+        texts = self._goal_lines()
+        labelled = [role for role in ("expected", "actual") if role in header]
+        if len(labelled) == 1:
+            cells = [*header.values(), texts]
+            while self.i < len(self.p) and self._label(self.i, "goal_header")[0] in ("expected", "actual"):
+                more = self._goal_labels()
+                if set(more) & set(labelled):
+                    break
+                labelled += list(more)
+                cells += [*more.values(), self._goal_lines()]
+            self._emit(*[(n, 1, pieces) for n, pieces in enumerate(cells)])
+        else:
+            self._emit(*[(*GOAL_COLUMNS[role], pieces) for role, pieces in header.items()])
+            self._emit(*[(*GOAL_COLUMNS[role], text)
+                         for role, text in zip(("expected", "actual"), split_paragraphs(texts))])
         self.section = "goal"
         return True
+
+    def _goal_labels(self) -> dict[str, list[Piece]]:
+        header: dict[str, list[Piece]] = {}
+        while self.i < len(self.p):
+            role, end = self._label(self.i, "goal_header")
+            if role is None or role in header:
+                break
+            header[role], self.i = self.p[self.i:end], end
+        return header
+
+    def _goal_lines(self) -> list[Piece]:
+        """The goal text's lines up to the next labelled row, each line one piece."""
+        lines: list[Piece] = []
+        while self.i < len(self.p) and not self._opens_row(self.i):
+            end = self._line_end(self.i)
+            lines.append(merge(self.p[self.i:end]))
+            self.i = end
+        return lines
 
     # ------------------------------------------------------------------ indicator table
 
@@ -429,13 +473,15 @@ class _Rebuilder:
     # ------------------------------------------------------------------ indicator rows
 
     def _category_at(self, i: int) -> bool:
-        """Whether a whole category label (possibly wrapped over pieces) starts at piece i."""
+        """Whether a whole category label (possibly wrapped over pieces, possibly with its points) starts
+        at piece i."""
         acc = ""
         for piece in self.p[i:i + MAX_CATEGORY_PIECES]:
             acc += piece.key
-            if acc in self.categories.terms:
+            goes_on, whole = category_state(acc, self.categories)
+            if whole:
                 return True
-            if acc not in self.categories.prefixes:
+            if not goes_on:
                 return False
         return False
 
@@ -477,19 +523,21 @@ class _Rebuilder:
             draft.add(col, pieces)
         texts, numbers, complete = self._read_fields(bool(categories))
         deviation = self._read_deviation() if complete and "deviation" in self.cols else []
-        previous = self.drafts[-1] if self.drafts and not categories else None
-        if previous is not None and self.cols["score"] not in previous.cells:
-            previous = None
-        self.tables[-1].append(_Fields(draft, texts, previous, self.cols))
+        table = self.tables[-1]
+        previous = table[-1] if table and not categories and self.drafts and table[-1].draft is self.drafts[-1] \
+            and self.cols["score"] in table[-1].draft.cells else None
+        printed = {role: try_number(piece.text) for role, piece in numbers}
+        full = printed["weight"] == printed["score"] if None not in (printed.get("weight"), printed.get("score")) \
+            else None
+        table.append(_Fields(draft, texts, previous, self.cols, full, deviation))
         for role, piece in numbers:
             draft.add(self.cols[role], [piece])
-        if deviation:
-            draft.add(self.cols["deviation"], deviation)
         self.drafts.append(draft)
         return True
 
     def _place_fields(self) -> None:
-        """The text cells of every indicator row, grouped with the widths of their table's columns."""
+        """The text cells of every indicator row, grouped with the widths of their table's columns; then the
+        text after each row's numbers read as its deviation or as the ends of its wrapped cells."""
         for table in self.tables:
             for block in range(max((len(row.texts) for row in table), default=0)):
                 rows = [row for row in table if block < len(row.texts)]
@@ -499,19 +547,45 @@ class _Rebuilder:
                     roles, pieces = row.texts[block]
                     groups = choose(grouping, widths) if grouping else joined_wraps(pieces)
                     extra = len(groups) - len(roles)
-                    if extra > 0 and block == 0 and row.previous is not None and "deviation" in row.cols:
-                        # the leading lines end the deviation text of the row before
-                        row.previous.add(row.cols["deviation"], [p for g in groups[:extra] for p in g])
+                    if block == 0 and row.previous is not None and narrow_wraps(groups):
+                        row.draft.unsure = ("its lines wrap narrower than a line of the form's columns, and the "
+                                            "first of them may end the row above")
+                    if extra > 0 and block == 0 and row.previous is not None:
+                        # the leading lines are the end of the row before: its deviation, or its cells' tails
+                        row.previous.after += [p for g in groups[:extra] for p in g]
                         groups = groups[extra:]
                     elif extra > 0:
                         groups = [[p for g in groups[:extra + 1] for p in g]] + groups[extra + 1:]
-                    for role, group in zip(roles, groups):
-                        row.draft.add(row.cols[role], group)
+                    elif block == 0 and len(grouping) > 1:
+                        row.choices = (grouping, widths)
+                    row.cells.update(zip(roles, groups))
+            for row in table:
+                cells = self._read_row(row)
+                for role, pieces in cells.items():
+                    row.draft.add(row.cols[role], pieces)
+
+    @staticmethod
+    def _read_row(row: _Fields) -> dict[str, list[Piece]]:
+        """The row's cells with the text after its numbers; where that text may end wrapped cells, the
+        first block's grouping chosen together with it (the ends that make the target and the actual
+        alike tell how the lines before the numbers group)."""
+        has_deviation = "deviation" in row.cols
+        if row.choices is None or not row.after:
+            return read_after(row.cells, row.after, has_deviation, row.full_score)[0]
+        options, widths = row.choices
+        roles = row.texts[0][0]
+        best: tuple[float, dict[str, list[Piece]]] | None = None
+        for grouping in options:
+            cells, cost = read_after(row.cells | dict(zip(roles, grouping)), row.after, has_deviation, row.full_score)
+            cost += grouping_cost(grouping, widths)
+            if best is None or cost < best[0]:
+                best = (cost, cells)
+        return best[1]
 
     def _continue_category(self) -> bool:
         """The rest of a category cut by a page break ("质量" | "指标") becomes a fragment row."""
         if self.pending is None:
-            return False
+            return self._category_rest()
         col, acc = self.pending
         j, taken = self.i, []
         while j < len(self.p) and acc + self.p[j].key in self.categories.prefixes:
@@ -525,24 +599,47 @@ class _Rebuilder:
         self.pending = None
         return True
 
+    def _category_rest(self) -> bool:
+        """Right after a page break, the rest of a category printed before it ('产出指' | '标'), its start
+        read with an earlier row, becomes a fragment row."""
+        end = self._category_rest_end(self.i)
+        if end == self.i:
+            return False
+        acc = "".join(p.key for p in self.p[self.i:end])
+        level1 = all(term in self.categories.level1 for term in self.categories.terms if term.endswith(acc))
+        self._emit((self.cols["level1" if level1 else "level2"], 1, self.p[self.i:end]))
+        self.i = end
+        return True
+
+    def _category_rest_end(self, i: int) -> int:
+        piece = self.p[i]
+        if not (piece.line.page_break and piece.first) or self._category_at(i):
+            return i
+        acc, j = "", i
+        while j < len(self.p) and j < i + MAX_CATEGORY_PIECES and acc + self.p[j].key in self.categories.suffixes:
+            acc += self.p[j].key
+            j += 1
+        return j
+
     def _read_categories(self) -> list[list[Piece]]:
-        """Up to two categories, each possibly wrapped over pieces (满意 / 度指 / 标)."""
+        """Up to two categories, each possibly wrapped over pieces (满意 / 度指 / 标) and printed with its
+        points."""
         found: list[list[Piece]] = []
         while len(found) < 2 and self.i < len(self.p):
             acc, pieces, complete = "", [], 0
             j = self.i
-            while j < len(self.p) and acc + self.p[j].key in self.categories.prefixes:
+            while j < len(self.p) and category_state(acc + self.p[j].key, self.categories)[0]:
                 acc += self.p[j].key
                 pieces.append(self.p[j])
                 j += 1
-                if acc in self.categories.terms:
+                if category_state(acc, self.categories)[1]:
                     complete = len(pieces)
             if not complete and len(acc) < 2:
                 break  # a lone character is text, not a category cut short
             take = complete or len(pieces)
             found.append(pieces[:take])
             self.i += take
-            if not complete:
+            if not complete and not self._category_at(self.i):
                 break  # a category cut short ("质量" before a page break) ends the category cells
         return found
 
@@ -550,7 +647,7 @@ class _Rebuilder:
         if not found:
             return []
         cats = self.categories
-        last_key = "".join(p.key for p in found[-1])
+        last_key = labels.points_of("".join(p.key for p in found[-1]))[0]
         if len(found) == 2:
             placed = [(self.cols["level1"], found[0]), (self.cols["level2"], found[1])]
         else:
@@ -611,10 +708,20 @@ class _Rebuilder:
             self.i += 1
         return merge(pieces) if len(pieces) > 1 else pieces[0]
 
+    def _cut_category_at(self, i: int) -> bool:
+        """Whether the start of a category cut short ('产出' / '指', the rest printed past a page break)
+        begins at piece i, followed by a whole category."""
+        acc, j = "", i
+        while j < len(self.p) and j < i + MAX_CATEGORY_PIECES and acc + self.p[j].key in self.categories.prefixes:
+            acc += self.p[j].key
+            j += 1
+        return len(acc) >= 2 and acc not in self.categories.terms and j < len(self.p) and self._category_at(j)
+
     def _read_deviation(self) -> list[Piece]:
         pieces: list[Piece] = []
         while self.i < len(self.p):
             if self.p[self.i].first and (self._ends_table(self.i) or self._category_at(self.i)
+                                         or self._cut_category_at(self.i) or self._category_rest_end(self.i) > self.i
                                          or self._numbers_ahead(self.i)):
                 break
             pieces.append(self.p[self.i])
@@ -633,6 +740,28 @@ def _table_grammar(header: list[str]) -> tuple[list[Block], dict[str, int]]:
             and blocks and not blocks[0][1] and blocks[0][0][0] == "name"):
         return blocks, {role: n for n, role in enumerate(header)}
     return STANDARD_BLOCKS, {role: n + offset for n, role in enumerate(INDICATOR_ROLES)}
+
+
+_POINTS_BEGUN = re.compile(r"^\((\d+(\.\d*)?(分\)?)?)?$")  # '(', '(40', '(40分', '(40分)'
+_POINTS_WHOLE = re.compile(r"^\(\d+(\.\d+)?分\)$")
+
+
+def category_state(acc: str, categories: labels.Categories) -> tuple[bool, bool]:
+    """Whether the pieces read so far (`acc`, keys joined) may be the start of a category label printed
+    with or without its points ('满意度指' / '标(10' / '分)'), and whether they are a whole one."""
+    cut = acc.find("(")
+    label, points = (acc, "") if cut < 0 else (acc[:cut], acc[cut:])
+    if not points:
+        return label in categories.prefixes, label in categories.terms
+    if label not in categories.terms or not _POINTS_BEGUN.match(points):
+        return False, False
+    return True, bool(_POINTS_WHOLE.match(points))
+
+
+@cache
+def label_spellings(group: str) -> dict[str, str]:
+    """spelling -> role of a label group."""
+    return {s: role for role in labels.roles_in(group) for s in labels.spellings(group, role)}
 
 
 @cache

@@ -24,6 +24,12 @@ MIN_WRAPPED_WIDTH = 8  # narrower full lines exist only in category columns
 NOT_FULL = 100  # cost of a wrapped line narrower than its column
 CUT_AT_FULL = 50  # cost of ending a cell at a full-width line when the next line could continue it
 SAME_TEXT = 1000  # bonus of a grouping giving the target and the actual the same text
+# costs on the scale of the groupings' (NOT_FULL …)
+TAIL = 10  # of reading a group after the row's numbers as the end of a wrapped cell
+WIDER_TAIL = 100  # of a cell's end wider than the cell's lines before it (than its column)
+SAME_AFTER = 200  # bonus of ends that make the target and the actual read alike (cost if they part them)
+FULL_SCORE_DEVIATION = 50  # of a 偏差原因 where no points were lost: the form asks for one where they were
+TAIL_ROLES = ("name", "target", "actual")
 SHORT_LINE = 0.75  # a paragraph's last line is shorter than this share of the widest line
 PARAGRAPH_EVIDENCE = 0.3  # least evidence for a paragraph end: a line closing a sentence
 _MEASURE_START = ("≥", "≤", "<", ">", "=")
@@ -60,33 +66,44 @@ def measure_like(piece: Printed) -> bool:
     return piece.key.startswith(_MEASURE_START)
 
 
-def wraps_into(a: Printed, b: Printed) -> bool:
+def wraps_into(a: Printed, b: Printed, least: int = MIN_WRAPPED_WIDTH) -> bool:
     """Whether b may continue a in one cell: b is alone on the next line, a is wide enough to have
-    wrapped and b no wider (but for punctuation hanging at its end), and b neither opens a measure
-    ("≥85.00(%)") nor is a second number after a measure or a number."""
+    wrapped (`least` display columns) and b no wider (but for punctuation hanging at its end), and b
+    neither opens a measure ("≥85.00(%)") nor is a second number after a measure or a number."""
     if not (a.last and b.first and b.last) or measure_like(b):
         return False
     if b.key[:1].isdigit() and (measure_like(a) or a.key[:1].isdigit()):
         return False
     a_width, b_width = line_widths(a)[-1], line_widths(b)[0]
     overhang = WRAP_TOLERANCE if b.text.split("\n", 1)[0][-1:] in _LINE_END_PUNCTUATION else 0
-    return a_width >= MIN_WRAPPED_WIDTH and a_width >= b_width - overhang
+    return a_width >= least and a_width >= b_width - overhang
 
 
 def groupings(pieces: Sequence[Printed], want: int) -> list[Grouping]:
-    """Every way to group the pieces, in order, into `want` cells joined only where `wraps_into`."""
+    """Every way to group the pieces, in order, into `want` cells joined only where `wraps_into`; where
+    there is none, where narrow lines wrap too (a form whose value columns hold three characters a line)."""
     n = len(pieces)
     if n <= want:
         return [[[p] for p in pieces]]
     if n > MAX_GROUPED_PIECES:
         return []
-    joinable = {k for k in range(1, n) if wraps_into(pieces[k - 1], pieces[k])}
+    return _groupings(pieces, want, MIN_WRAPPED_WIDTH) or _groupings(pieces, want, 1)
+
+
+def _groupings(pieces: Sequence[Printed], want: int, least: int) -> list[Grouping]:
+    n = len(pieces)
+    joinable = {k for k in range(1, n) if wraps_into(pieces[k - 1], pieces[k], least)}
     out = []
     for cuts in combinations(range(1, n), want - 1):
         if all(k in joinable for k in range(1, n) if k not in cuts):
             bounds = (0, *cuts, n)
             out.append([list(pieces[a:b]) for a, b in zip(bounds, bounds[1:])])
     return out
+
+
+def narrow_wraps(grouping: Grouping) -> bool:
+    """Whether a grouping joins lines too narrow to have wrapped in a column of usual width."""
+    return any(not wraps_into(a, b) for group in grouping for a, b in zip(group, group[1:]))
 
 
 def joined_wraps(pieces: Sequence[Printed]) -> Grouping:
@@ -112,20 +129,70 @@ def column_widths(options: list[list[Grouping]], columns: int) -> list[int]:
 
 def choose(options: list[Grouping], widths: list[int]) -> Grouping:
     """The most likely of the groupings of one row, given the column widths of its table."""
+    return min(options, key=lambda grouping: grouping_cost(grouping, widths))
+
+
+def grouping_cost(grouping: Grouping, widths: list[int]) -> int:
+    """How unlikely a grouping of one row is: wrapped lines not full for their column, full lines cut off
+    from their continuation; the target and the actual reading alike make it likely."""
     def full(piece: Printed, n: int) -> bool:
         return n < len(widths) and line_widths(piece)[-1] >= max(widths[n] - WRAP_TOLERANCE, MIN_WRAPPED_WIDTH)
 
-    def cost(grouping: Grouping) -> int:
-        total = 0
-        for n, group in enumerate(grouping):
-            total += NOT_FULL * sum(not full(wrapped, n) for wrapped in group[:-1])
-            if n + 1 < len(grouping) and full(group[-1], n) and wraps_into(group[-1], grouping[n + 1][0]):
-                total += CUT_AT_FULL  # a full line that could go on, cut off from its continuation
-        if len(grouping) > 1 and key(_text(grouping[-1])) == key(_text(grouping[-2])):
-            total -= SAME_TEXT
-        return total
+    total = 0
+    for n, group in enumerate(grouping):
+        total += NOT_FULL * sum(not full(wrapped, n) for wrapped in group[:-1])
+        if n + 1 < len(grouping) and full(group[-1], n) and wraps_into(group[-1], grouping[n + 1][0]):
+            total += CUT_AT_FULL  # a full line that could go on, cut off from its continuation
+    if len(grouping) > 1 and key(_text(grouping[-1])) == key(_text(grouping[-2])):
+        total -= SAME_TEXT
+    return total
 
-    return min(options, key=cost)
+
+def read_after(cells: dict[str, list[Printed]], after: Sequence[Printed], has_deviation: bool,
+               full_score: bool | None) -> tuple[dict[str, list[Printed]], float]:
+    """A row's cells with the text printed after its numbers: the 偏差原因 (the cell that follows them), the
+    ends of its wrapped cells (a continuation row: each wrapped cell's end, in column order), or the
+    偏差原因 and then ends. A cell's end is no wider than the cell's widest line; ends that make the target
+    and the actual read alike win; a 偏差原因 on a row that lost no points costs a little. Also the cost."""
+    out = {role: list(pieces) for role, pieces in cells.items()}
+    if not after:
+        return out, 0.0
+    roles = [role for role in TAIL_ROLES if out.get(role)]
+    prior = float(FULL_SCORE_DEVIATION) if full_score else 0.0
+    # the plain reading, however its lines wrap: all of it the 偏差原因
+    best = (prior, list(after), []) if has_deviation else None
+    for k in range(1, min(len(after), len(roles) + 1) + 1):
+        for grouping in groupings(after, k):
+            if len(grouping) != k:
+                continue
+            for deviation in ([grouping[0]], []) if has_deviation else ([],):
+                tails = grouping[len(deviation):]
+                for chosen in combinations(roles, len(tails)) if tails else ():
+                    placed = list(zip(chosen, tails))
+                    cost = _after_cost(out, placed) + (prior if deviation else 0.0)
+                    if best is None or cost < best[0]:
+                        best = (cost, deviation[0] if deviation else [], placed)
+    if best is None:  # no column for a 偏差原因 and no reading as ends: the end of the row's last cell
+        best = (0.0, [], [(roles[-1], list(after))] if roles else [])
+    cost, deviation, placed = best
+    for role, tail in placed:
+        out[role] = out[role] + tail
+    if deviation:
+        out["deviation"] = deviation
+    return out, cost
+
+
+def _after_cost(cells: dict[str, list[Printed]], placed: list[tuple[str, list[Printed]]]) -> float:
+    cost = float(TAIL * len(placed))
+    for role, tail in placed:
+        widest = max(w for piece in cells[role] for w in line_widths(piece))
+        cost += WIDER_TAIL * (widest < line_widths(tail[0])[0])
+    if cells.get("target") and cells.get("actual"):
+        ends = dict(placed)
+        before = key(_text(cells["target"])) == key(_text(cells["actual"]))
+        now = key(_text(cells["target"] + ends.get("target", []))) == key(_text(cells["actual"] + ends.get("actual", [])))
+        cost += SAME_AFTER * (before and not now) - SAME_AFTER * (now and not before)
+    return cost
 
 
 def _text(group: list[Printed]) -> str:
