@@ -181,3 +181,26 @@ def test_rulings_ending_on_a_drawn_border_or_alone_imply_no_lost_border():
     assert lost_row_rulings(horizontal[::2], lone) == []
     two = [Segment(x, 10, 50) for x in (60, 110)] + [Segment(10, 10, 70), Segment(160, 10, 70)]
     assert lost_row_rulings(horizontal[::2], two) == [Segment(50, 10, 160)]
+
+
+def test_rows_drawn_as_one_are_parted_where_a_number_sits_under_another_line():
+    """A header row and two indicator rows drawn without rulings between them (the column rulings run
+    through): each bare number begins a row, so the rows come back; a unit under a number and a wrapped
+    name stay in their cell."""
+    from docextract.sources.page_rows import page_rows as rows_of
+    from docextract.sources.vector import read_vector_page
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=200)
+    xs, top, bottom = [10, 90, 170, 220, 260], 10, 100
+    page.draw_rect(pymupdf.Rect(xs[0], top, xs[-1], bottom))
+    for x in xs[1:-1]:
+        page.draw_line((x, top), (x, bottom))
+    for y, texts in ((24, ("Name", "Target", "Score")), (44, ("Alpha", "365.00", "15.00")),
+                     (56, ("", "(days)", "")), (74, ("Beta long", "", "")), (86, ("name", "Good", "10.00"))):
+        for x, text in zip(xs[:3:], texts[:2]):
+            page.insert_text((x + 4, y), text, fontsize=9)
+        page.insert_text((xs[3] + 4, y), texts[2], fontsize=9)
+    rows = rows_of(read_vector_page(page, 1), "t.pdf")
+    assert [[c.text for c in r.cells if c.text] for r in rows] == [
+        ["Name", "Target", "Score"], ["Alpha", "365.00\n(days)", "15.00"], ["Beta long\nname", "Good", "10.00"]]

@@ -11,6 +11,7 @@ import pymupdf
 from docextract.grid import Box, Grid, Segment, build_grid
 from docextract.model import TextLine
 from docextract.sources.page_rows import PageText
+from docextract.values import is_number
 
 SNAP = 1.0  # pt: drawing jitter is below this; distinct rulings in real forms are >= 1.4 pt apart
 THIN = 2.5  # pt: a filled rectangle thinner than this is drawn as a ruling
@@ -118,8 +119,16 @@ def _clusters(items: list[tuple]) -> list[list[tuple]]:
 
 def read_vector_page(page: pymupdf.Page, page_no: int) -> PageText:
     horizontal, vertical = vector_rulings(page)
-    grid = build_grid(horizontal + lost_row_rulings(horizontal, vertical), vertical, snap=SNAP)
+    horizontal += lost_row_rulings(horizontal, vertical)
     chars = _chars(page)
+    text = _page_text(page_no, build_grid(horizontal, vertical, snap=SNAP), chars)
+    stacked = stacked_row_rulings(text)
+    if stacked:
+        text = _page_text(page_no, build_grid(horizontal + stacked, vertical, snap=SNAP), chars)
+    return text
+
+
+def _page_text(page_no: int, grid: Grid | None, chars: list[_Char]) -> PageText:
     if grid is None:
         return PageText(page_no, None, loose_lines=_lines(chars))
     owner = _owners(grid)
@@ -131,6 +140,46 @@ def read_vector_page(page: pymupdf.Page, page_no: int) -> PageText:
         (loose if i is None else per_cell[i]).append(ch)
     return PageText(page_no, grid, cell_boxes=[cell.bbox for cell in grid.cells],
                     cell_lines=[_lines(cs) for cs in per_cell], loose_lines=_lines(loose))
+
+
+def stacked_row_rulings(text: PageText) -> list[Segment]:
+    """Row borders the page lost where a cell prints a bare number under another line: a number never
+    wraps, so it begins a row of its own (a header row and the rows under it, or several rows, drawn as
+    one). The border runs through the widest height between the two lines that no line of the other
+    cells over that grid row crosses, across the row's single-row cells and the cell itself (a label
+    merged over several rows keeps them)."""
+    grid = text.grid
+    if grid is None:
+        return []
+    out: list[Segment] = []
+    for cell, lines in zip(grid.cells, text.cell_lines):
+        for above, below in zip(lines, lines[1:]):
+            if not (is_number(below.text) and above.bbox and below.bbox):
+                continue
+            r = min(max(bisect_right(grid.ys, (above.bbox[3] + below.bbox[1]) / 2) - 1, cell.row),
+                    cell.row + cell.rowspan - 1)
+            over = [(c, ls) for c, ls in zip(grid.cells, text.cell_lines) if c.row <= r < c.row + c.rowspan]
+            free = _free_height(above.bbox[3], below.bbox[1], [line.bbox for _, ls in over for line in ls if line.bbox])
+            if free is None:
+                continue
+            # a row border drawn beside the cell (its neighbours' rows) is the one it lost
+            y = next((y for y in grid.ys if free[0] <= y <= free[1]), (free[0] + free[1]) / 2)
+            if any(abs(y - s.pos) <= SNAP for s in out):
+                continue
+            cut = [c.bbox for c, _ in over if c.rowspan == 1 or c is cell]
+            out.append(Segment(y, min(b[0] for b in cut), max(b[2] for b in cut)))
+    return out
+
+
+def _free_height(top: float, bottom: float, boxes: list[Box]) -> tuple[float, float] | None:
+    """The widest height in (top, bottom) that no box covers, or None."""
+    covered = sorted((max(b[1], top), min(b[3], bottom)) for b in boxes if b[1] < bottom and b[3] > top)
+    found, at = None, top
+    for y0, y1 in [*covered, (bottom, bottom)]:
+        if y0 > at and (found is None or y0 - at > found[1] - found[0]):
+            found = (at, y0)
+        at = max(at, y1)
+    return found
 
 
 def _owners(grid: Grid) -> dict[tuple[int, int], int]:
