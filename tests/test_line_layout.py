@@ -209,3 +209,22 @@ def test_a_row_read_only_through_narrow_wraps_under_the_row_above_is_unsure():
 """).strip().split("\n"), start=1) if t.strip()]
     rows = rebuild_rows(lines, "test.txt")
     assert rows[1].unsure is None and rows[2].unsure and "narrower" in rows[2].unsure
+
+
+def test_a_blank_first_funding_column_is_told_by_the_rate_and_kept_for_the_rows_below():
+    """年初预算数 left blank prints nothing: the total row's percent rate sits under 执行率, so its amounts
+    move one column right, and so do the other rows' (which print dashes, no rate)."""
+    rows = rows_of("""
+项目资金
+（元）
+年初预算数 全年预算数 全年执行数 分值 执行率 得分
+年度资金总额 152,500.00 109,516.83 10.00 71.82% 7.18
+其中：当年财政
+拨款
+152,500.00 109,516.83 — — —
+上年结转资金 0.00 — — — —
+""")
+    _, total, appropriation, carryover = rows
+    assert total == {1: "年度资金总额", 3: "152,500.00", 4: "109,516.83", 5: "10.00", 6: "71.82%", 7: "7.18"}
+    assert appropriation == {1: "其中：当年财政拨款", 3: "152,500.00", 4: "109,516.83", 5: "—", 6: "—", 7: "—"}
+    assert carryover == {1: "上年结转资金", 3: "0.00", 4: "—", 5: "—", 6: "—", 7: "—"}

@@ -187,7 +187,8 @@ class _Rebuilder:
         self.section: str | None = None
         self.cols = {role: n - 1 for n, role in enumerate(INDICATOR_ROLES)}  # standard grid, no 绩效指标 column
         self.blocks = STANDARD_BLOCKS
-        self.funding_width = len(labels.roles_in("funding_header")) - 1
+        self.funding_roles = [role for role in labels.roles_in("funding_header") if role != "funding"]
+        self.funding_lead = 0  # leading funding columns the form leaves blank (年初预算数), once a rate shows it
         self.pending: tuple[int, str] | None = None  # (col, key) of a category cut by a page break
         self.tables: list[list[_Fields]] = [[]]  # indicator rows awaiting their fields, per table
         self.categories = labels.categories()
@@ -325,14 +326,15 @@ class _Rebuilder:
             return False
         end = self._unit_at(end, self.p[self.i:end])
         label, self.i = self.p[self.i:end], end
-        heads = []
+        heads, roles = [], []
         while self.i < len(self.p):
             role, end = self._label(self.i, "funding_header")
             if role in (None, "funding"):
                 break
             heads.append(self.p[self.i:end])
+            roles.append(role)
             self.i = end
-        self.funding_width = len(heads) or self.funding_width
+        self.funding_roles, self.funding_lead = roles or self.funding_roles, 0
         self._emit((0, 2, label), *[(2 + n, 1, h) for n, h in enumerate(heads)])
         self.section = "funding"
         return True
@@ -348,12 +350,28 @@ class _Rebuilder:
         if not label or labels.role_of("".join(p.key for p in label), "funding_rows") is None:
             return False
         values = []
-        while j < len(self.p) and is_value(self.p[j]) and len(values) < self.funding_width:
+        while j < len(self.p) and is_value(self.p[j]) and len(values) < len(self.funding_roles):
             values.append(self.p[j])
             j += 1
         self.i = j
-        self._emit((1, 1, label), *[(2 + n, 1, [v]) for n, v in enumerate(values)])
+        lead = self._funding_lead(values)
+        self._emit((1, 1, label), *[(2 + lead + n, 1, [v]) for n, v in enumerate(values)])
         return True
+
+    def _funding_lead(self, values: list[Piece]) -> int:
+        """How many leading columns a funding row with fewer values than heads leaves blank: a blank cell
+        prints nothing here, and a blank 年初预算数 would move every amount one column left. The row's
+        percent rate tells (it sits under 执行率); rows without one follow the form's rows that had one."""
+        missing = len(self.funding_roles) - len(values)
+        if missing <= 0:
+            return 0
+        rate = next((n for n, v in enumerate(values) if v.text.strip().endswith("%")), None)
+        if rate is not None and "execution_rate" in self.funding_roles:
+            lead = self.funding_roles.index("execution_rate") - rate
+            if 0 <= lead <= missing:
+                self.funding_lead = lead
+                return lead
+        return min(self.funding_lead, missing)
 
     # ------------------------------------------------------------------ goals
 
