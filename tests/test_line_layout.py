@@ -228,3 +228,15 @@ def test_a_blank_first_funding_column_is_told_by_the_rate_and_kept_for_the_rows_
     assert total == {1: "年度资金总额", 3: "152,500.00", 4: "109,516.83", 5: "10.00", 6: "71.82%", 7: "7.18"}
     assert appropriation == {1: "其中：当年财政拨款", 3: "152,500.00", 4: "109,516.83", 5: "—", 6: "—", 7: "—"}
     assert carryover == {1: "上年结转资金", 3: "0.00", 4: "—", 5: "—", 6: "—", 7: "—"}
+
+
+def test_a_rate_printed_without_its_percent_sign_is_told_by_the_quotient():
+    rows = rows_of("""
+项目资金
+（万元）
+年初预算数 全年预算数 全年执行数 分值 执行率(%) 得分
+年度资金总额 109.20 98.28 10 90.00 9
+其他资金 0.00 0.00 － 0.00 －
+""")
+    assert rows[1] == {1: "年度资金总额", 3: "109.20", 4: "98.28", 5: "10", 6: "90.00", 7: "9"}
+    assert rows[2] == {1: "其他资金", 3: "0.00", 4: "0.00", 5: "－", 6: "0.00", 7: "－"}

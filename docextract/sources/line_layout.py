@@ -27,6 +27,7 @@ INDICATOR_ROLES = ("section", "level1", "level2", "name", "target", "actual", "w
 CATEGORY_ROLES = ("section", "level1", "level2")
 NUMBER_ROLES = ("weight", "score")  # one number each; the other cells of a row are text
 GOAL_COLUMNS = {"goal": (0, 1), "expected": (1, 3), "actual": (4, 4)}  # role -> (col, colspan)
+RATE_TOLERANCE = 0.1  # percent points a printed 执行率 may differ from 全年执行数/全年预算数 (rounding)
 MAX_CATEGORY_PIECES = 8  # a label wrapped one or two characters per line
 
 FUNDING_UNITS = ("(万元)", "(元)")  # as `key` prints them
@@ -360,18 +361,29 @@ class _Rebuilder:
 
     def _funding_lead(self, values: list[Piece]) -> int:
         """How many leading columns a funding row with fewer values than heads leaves blank: a blank cell
-        prints nothing here, and a blank 年初预算数 would move every amount one column left. The row's
-        percent rate tells (it sits under 执行率); rows without one follow the form's rows that had one."""
+        prints nothing here, and a blank 年初预算数 would move every amount one column left. The row's rate
+        tells, where one placing alone puts a percent, or 全年执行数/全年预算数, under 执行率; rows without
+        one follow the form's rows that had one."""
         missing = len(self.funding_roles) - len(values)
         if missing <= 0:
             return 0
-        rate = next((n for n, v in enumerate(values) if v.text.strip().endswith("%")), None)
-        if rate is not None and "execution_rate" in self.funding_roles:
-            lead = self.funding_roles.index("execution_rate") - rate
-            if 0 <= lead <= missing:
-                self.funding_lead = lead
-                return lead
+        fitting = [lead for lead in range(missing + 1) if self._rate_fits(values, lead)]
+        if len(fitting) == 1:
+            self.funding_lead = fitting[0]
         return min(self.funding_lead, missing)
+
+    def _rate_fits(self, values: list[Piece], lead: int) -> bool:
+        at = {role: values[n - lead] for n, role in enumerate(self.funding_roles) if 0 <= n - lead < len(values)}
+        rate = at.get("execution_rate")
+        if rate is None:
+            return False
+        if rate.text.strip().endswith("%"):
+            return True
+        numbers = [try_number(at[role].text) if role in at else None for role in ("executed", "annual_budget")]
+        shown = try_number(rate.text)
+        if shown is None or None in numbers or not numbers[1]:
+            return False
+        return abs(100 * numbers[0] / numbers[1] - shown) <= RATE_TOLERANCE
 
     # ------------------------------------------------------------------ goals
 
