@@ -65,6 +65,7 @@ class Piece:
     def indented(self) -> bool:
         return self.first and self.line.text[:1].isspace()
 
+
 def split_pieces(lines: list[Line]) -> list[Piece]:
     pieces = []
     for line in lines:

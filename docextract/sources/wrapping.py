@@ -4,7 +4,9 @@ A wrapped cell prints its lines one under the other, each as wide as its column 
 later lines alone on their line. Several cells of a row can only be told apart by those widths: the
 grouping wins whose wrapped lines are full for their column (widths learnt from the rows of the same
 table that allow one grouping only) and that does not end a cell at a full line the next line could
-continue; one giving the target and the actual the same text (a common case) wins over all.
+continue; one giving the target and the actual the same text (a common case) wins over all. The text
+printed after a row's numbers is its 偏差原因, or the ends of its wrapped cells (a continuation row), read
+with the same costs.
 """
 
 from __future__ import annotations
