@@ -204,3 +204,19 @@ def test_rows_drawn_as_one_are_parted_where_a_number_sits_under_another_line():
     rows = rows_of(read_vector_page(page, 1), "t.pdf")
     assert [[c.text for c in r.cells if c.text] for r in rows] == [
         ["Name", "Target", "Score"], ["Alpha", "365.00\n(days)", "15.00"], ["Beta long\nname", "Good", "10.00"]]
+
+
+def test_one_cell_holding_several_numbers_parts_its_grid_row_on_scans_too():
+    """The shared row builder (vector and scanned pages): one column's cell printing a number under
+    another number begins a row at each, through heights no line of the row crosses; one number under a
+    label in one cell alone is no evidence (a header cell may print its unit or a note that way)."""
+    from docextract.model import TextLine
+    from docextract.sources.page_rows import _lost_rulings
+
+    def line(text, top):
+        return TextLine(text=text, bbox=(0, top, 20, top + 8))
+
+    scores = [line("得分", 10), line("2.00", 30), line("3.00", 50)]
+    names = [line("三级指标", 10), line("提高资金利用率", 30), line("统筹规划", 46)]
+    assert _lost_rulings([names, scores]) == [24.0, 42.0]
+    assert _lost_rulings([names, [line("得分", 10), line("2.00", 30)]]) == []

@@ -56,13 +56,18 @@ def page_rows(text: PageText, source: str) -> list[Row]:
 
 def _lost_rulings(cells: list[list[TextLine]]) -> list[float]:
     """Heights inside one grid row where the page lost a ruling between two rows of the table. A number
-    never wraps: where two or more of the row's cells each print a number right below a gap between
-    their lines, a row of the table begins in that gap: at a height no line of the row's cells crosses
-    where there is one (texts sit centred in their rows, so a wrapped text of the row above may reach
-    into the gap), else in its middle (a merged label centred over both rows crosses it)."""
-    gaps = sorted((above.bbox[3], below.bbox[1]) for lines in cells for above, below in zip(lines, lines[1:])
-                  if above.bbox and below.bbox and (is_number(below.text) or is_dash(below.text)))
-    groups: list[list[tuple[float, float]]] = []
+    never wraps, and one cell never holds two: where two or more of the row's cells each print a number
+    right below a gap between their lines, or one cell prints several numbers, a row of the table begins
+    in such a gap: at a height no line of the row's cells crosses where there is one (texts sit centred
+    in their rows, so a wrapped text of the row above may reach into the gap), else in its middle (a
+    merged label centred over both rows crosses it)."""
+    gaps = []  # (top, bottom, whether the cell prints several numbers)
+    for lines in cells:
+        stacked = sum(is_number(line.text) for line in lines) >= 2
+        gaps += [(above.bbox[3], below.bbox[1], stacked) for above, below in zip(lines, lines[1:])
+                 if above.bbox and below.bbox and (is_number(below.text) or is_dash(below.text))]
+    gaps.sort()
+    groups: list[list[tuple[float, float, bool]]] = []
     for gap in gaps:  # the gaps of several cells at one height: they overlap
         if groups and gap[0] < min(g[1] for g in groups[-1]):
             groups[-1].append(gap)
@@ -71,7 +76,7 @@ def _lost_rulings(cells: list[list[TextLine]]) -> list[float]:
     extents = sorted((line.bbox[1], line.bbox[3]) for lines in cells for line in lines if line.bbox)
     cuts = []
     for group in groups:
-        if len(group) < 2:
+        if len(group) < 2 and not group[0][2]:
             continue
         lo, hi = max(g[0] for g in group), min(g[1] for g in group)
         free = _free(lo, hi, extents)
