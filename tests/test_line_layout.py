@@ -240,3 +240,37 @@ def test_a_rate_printed_without_its_percent_sign_is_told_by_the_quotient():
 """)
     assert rows[1] == {1: "年度资金总额", 3: "109.20", 4: "98.28", 5: "10", 6: "90.00", 7: "9"}
     assert rows[2] == {1: "其他资金", 3: "0.00", 4: "0.00", 5: "－", 6: "0.00", 7: "－"}
+
+
+def test_identity_values_wrapped_over_lines_go_on_to_the_next_labelled_row():
+    rows = rows_of("""
+项目名称
+区电子政务平台运维费(2022年结
+转)
+主管部门
+上海市宝山区城市网格化综合管理
+中心
+实施单位 上海市宝山区城市运行管理中心
+项目资金
+（万元）
+年初预算数 全年预算数 全年执行数 分值 执行率 得分
+""")
+    name, department, unit = rows[:3]
+    assert name == {0: "项目名称", 1: "区电子政务平台运维费(2022年结转)"}
+    assert department == {0: "主管部门", 1: "上海市宝山区城市网格化综合管理中心"}
+    assert unit == {0: "实施单位", 1: "上海市宝山区城市运行管理中心"}
+
+
+def test_a_funding_head_whose_unit_wrapped_onto_its_own_line_keeps_it():
+    rows = rows_of("""
+项目资金
+（万元）
+年初预算数 全年预算数 全年执行数 分值 执行率
+(%)
+得分
+年度资金总额
+0.00 2936.70 2914.19 10 99.23 9.92
+""")
+    header, total = rows
+    assert header[6] == "执行率(%)" and header[7] == "得分"
+    assert total == {1: "年度资金总额", 2: "0.00", 3: "2936.70", 4: "2914.19", 5: "10", 6: "99.23", 7: "9.92"}

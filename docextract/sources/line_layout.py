@@ -29,8 +29,10 @@ NUMBER_ROLES = ("weight", "score")  # one number each; the other cells of a row 
 GOAL_COLUMNS = {"goal": (0, 1), "expected": (1, 3), "actual": (4, 4)}  # role -> (col, colspan)
 RATE_TOLERANCE = 0.1  # percent points a printed 执行率 may differ from 全年执行数/全年预算数 (rounding)
 MAX_CATEGORY_PIECES = 8  # a label wrapped one or two characters per line
+MAX_VALUE_LINES = 3  # lines a wrapped 项目名称 / 主管部门 / 实施单位 value may go on over
 
 FUNDING_UNITS = ("(万元)", "(元)")  # as `key` prints them
+HEAD_UNITS = ("(%)", *FUNDING_UNITS)  # a funding head's unit, wrapped onto a line of its own
 _LATIN_GAP = re.compile(r"(?<=[A-Za-z])\s+(?=[A-Za-z])")
 
 
@@ -297,12 +299,14 @@ class _Rebuilder:
 
     def _info(self) -> bool:
         """项目名称 X / 主管部门 A 实施单位 B: each label opens a cell, the text after it is its value; a label
-        ending its line takes its value from the next line (which may hold the next label and value)."""
+        ending its line takes its value from the next line (which may hold the next label and value), and
+        a value goes on over the lines that follow it up to the next labelled row (a long name wraps)."""
         if labels.leading_role(self.p[self.i].key, "info") is None:
             return False
         end = self._line_end(self.i)
         cells: list[list[Piece]] = []
         after_label = False
+        wrapped = 0
         while True:
             for piece in self.p[self.i:end]:
                 is_label = labels.role_of(piece.key, "info") is not None
@@ -312,13 +316,24 @@ class _Rebuilder:
                     cells[-1].append(piece)
                 after_label = is_label
             self.i = end
-            if not after_label or self.i >= len(self.p) or self._opens_row(self.i):
+            if self.i >= len(self.p) or self._opens_row(self.i) or (
+                    not after_label and (wrapped == MAX_VALUE_LINES or not self._value_goes_on(self.i))):
                 break
-            end = self._line_end(self.i)  # the value wrapped onto the next line
+            end = self._line_end(self.i)  # the value on the next line, or the rest of it
+            if after_label:
+                cells.append([])
+            wrapped = 0 if after_label else wrapped + 1
             after_label = False
-            cells.append([])
         self._emit(*[(col, 1, pieces) for col, pieces in enumerate(cells)])
         return True
+
+    def _value_goes_on(self, i: int) -> bool:
+        """Whether the line at piece i may be the rest of the value above: on its page, and no label or
+        the start of one (a label the page break cut, "项目资")."""
+        known = labels.all_labels()
+        end = self._line_end(i)
+        return (not self.p[i].line.page_break and not any(p.key in known for p in self.p[i:end])
+                and not any(label.startswith(self.p[i].key) for label in known))
 
     # ------------------------------------------------------------------ funding
 
@@ -333,6 +348,8 @@ class _Rebuilder:
             role, end = self._label(self.i, "funding_header")
             if role in (None, "funding"):
                 break
+            if end < len(self.p) and self.p[end].key in HEAD_UNITS:  # "执行率" / "(%)"
+                end += 1
             heads.append(self.p[self.i:end])
             roles.append(role)
             self.i = end
