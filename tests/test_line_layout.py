@@ -274,3 +274,29 @@ def test_a_funding_head_whose_unit_wrapped_onto_its_own_line_keeps_it():
     header, total = rows
     assert header[6] == "执行率(%)" and header[7] == "得分"
     assert total == {1: "年度资金总额", 2: "0.00", 3: "2936.70", 4: "2914.19", 5: "10", 6: "99.23", 7: "9.92"}
+
+
+def test_funding_heads_open_the_block_where_a_page_break_moved_or_cut_the_funding_label():
+    """The merged 项目资金 cell cut by a page break prints all its text below the break, or its start
+    above and its rest below: the heads still open the funding block, and the label's rest (with its
+    unit) is a label, not the next row's text."""
+    moved = rows_of("""
+年初预算数 全年预算数 全年执行数 分值 执行率 得分
+年度资金总额 0.00 48.62 48.62 10 100.00 10
+项目资金（万元
+）
+其中：当年财政拨款 0.00 48.62 48.62 － 100.00 －
+""")
+    assert moved[0] == {2: "年初预算数", 3: "全年预算数", 4: "全年执行数", 5: "分值", 6: "执行率", 7: "得分"}
+    assert moved[1][1] == "年度资金总额" and moved[1][7] == "10"
+    assert moved[2] == {0: "项目资金（万元）"} and moved[3][1] == "其中：当年财政拨款"
+    cut = rows_of("""
+项目 年初预算数 全年预算数 全年执行数 分值 执行率 得分
+年度资金总额 0.00 107.91 107.91 10.00 100.00% 10.00
+资金
+（万
+元）
+其中：当年财政拨款 0.00 107.91 107.91 - 100.00% -
+""")
+    assert cut[0][0] == "项目" and cut[0][7] == "得分"
+    assert cut[2] == {0: "资金（万元）"} and cut[3][1] == "其中：当年财政拨款"

@@ -78,11 +78,12 @@ def _as_read(cell: Cell, column: str, unit: str | None, percent: bool) -> Cell:
 
 
 def _unit(header: Row, rows: list[Row], ledger: Ledger) -> str | None:
-    """The unit printed with the 项目资金 label ("项目资金 (万元)"), or in a bracket cell of its own."""
+    """The unit printed with the 项目资金 label ("项目资金 (万元)", or its rest below a page break, "资金
+    (万元)"), or in a bracket cell of its own."""
     for row in [header, *rows]:
         for cell in row.nonblank():
             k = key(cell.text)
-            if labels.role_of(k, "funding_header") == "funding" or k.startswith("("):
+            if labels.role_of(k, "funding_header") == "funding" or "(" in k and k.endswith(")"):
                 unit = next((u for u in labels.funding_units() if u in k), None)
                 if unit:
                     ledger.note("funding_unit", cell)

@@ -29,6 +29,7 @@ NUMBER_ROLES = ("weight", "score")  # one number each; the other cells of a row 
 GOAL_COLUMNS = {"goal": (0, 1), "expected": (1, 3), "actual": (4, 4)}  # role -> (col, colspan)
 RATE_TOLERANCE = 0.1  # percent points a printed 执行率 may differ from 全年执行数/全年预算数 (rounding)
 MAX_CATEGORY_PIECES = 8  # a label wrapped one or two characters per line
+MIN_FUNDING_HEADS = 3  # funding heads that open the funding block without their 项目资金 label
 MAX_VALUE_LINES = 3  # lines a wrapped 项目名称 / 主管部门 / 实施单位 value may go on over
 
 FUNDING_UNITS = ("(万元)", "(元)")  # as `key` prints them
@@ -194,6 +195,7 @@ class _Rebuilder:
         self.funding_roles = [role for role in labels.roles_in("funding_header") if role != "funding"]
         self.funding_lead = 0  # leading funding columns the form leaves blank (年初预算数), once a rate shows it
         self.pending: tuple[int, str] | None = None  # (col, key) of a category cut by a page break
+        self.funding_begun = ""  # the start of the 项目资金 label printed above a page break
         self.tables: list[list[_Fields]] = [[]]  # indicator rows awaiting their fields, per table
         self.categories = labels.categories()
 
@@ -234,15 +236,15 @@ class _Rebuilder:
             i += 1
         return i
 
-    def _label(self, i: int, group: str) -> tuple[str | None, int]:
+    def _label(self, i: int, group: str, begun: str = "") -> tuple[str | None, int]:
         """The role of a label of `group` at piece i, printed whole or wrapped over lines of their own
-        ("年初预" / "算数", "项目资" / "金（万" / "元）"), and the index after it; (None, i) when none starts
-        there."""
-        role = labels.role_of(self.p[i].key, group)
+        ("年初预" / "算数", "项目资" / "金（万" / "元）"), or its rest where `begun` printed its start above a
+        page break, and the index after it; (None, i) when none starts there."""
+        role = labels.role_of(begun + self.p[i].key, group)
         if role is not None:
             return role, i + 1
         spelled = label_spellings(group)
-        acc = ""
+        acc = begun
         for j in range(i, min(len(self.p), i + MAX_CATEGORY_PIECES)):
             acc += self.p[j].key
             if acc in spelled:
@@ -338,11 +340,19 @@ class _Rebuilder:
     # ------------------------------------------------------------------ funding
 
     def _funding_header(self) -> bool:
-        role, end = self._label(self.i, "funding_header")
-        if role != "funding":
+        """项目资金 (its unit) and the heads of the funding columns; the heads alone where a page break cut
+        the merged 项目资金 cell and printed its text below (it then joins the funding rows)."""
+        start = self.i
+        role, end = self._label(self.i, "funding_header", self.funding_begun if self.section == "funding" else "")
+        if role == "funding":
+            self.funding_begun = ""
+            end = self._unit_at(end, self.p[self.i:end])
+            label, self.i = self.p[self.i:end], end
+        elif self.section != "funding" and (role is not None or self._funding_label_begins(self.i)):
+            label = [] if role is not None else [self.p[self.i]]
+            self.i += role is None
+        else:
             return False
-        end = self._unit_at(end, self.p[self.i:end])
-        label, self.i = self.p[self.i:end], end
         heads, roles = [], []
         while self.i < len(self.p):
             role, end = self._label(self.i, "funding_header")
@@ -353,10 +363,24 @@ class _Rebuilder:
             heads.append(self.p[self.i:end])
             roles.append(role)
             self.i = end
+        if len(label) <= 1 and len(heads) < MIN_FUNDING_HEADS and role != "funding":
+            self.i = start
+            return False
+        if label and labels.role_of(label[0].key, "funding_header") != "funding":
+            self.funding_begun = label[0].key  # its rest follows the page break
+        if not heads and self.section == "funding":  # the label below a page break: the heads stand
+            self._emit((0, 2, label))
+            return True
         self.funding_roles, self.funding_lead = roles or self.funding_roles, 0
         self._emit((0, 2, label), *[(2 + n, 1, h) for n, h in enumerate(heads)])
         self.section = "funding"
         return True
+
+    def _funding_label_begins(self, i: int) -> bool:
+        """Whether piece i is the start of the 项目资金 label, cut there by a page break ("项目")."""
+        k = self.p[i].key
+        return any(s.startswith(k) and s != k for s, role in label_spellings("funding_header").items()
+                   if role == "funding")
 
     def _funding_row(self) -> bool:
         """A funding row label (possibly wrapped: 其中：当年财政 / 拨款) followed by its numbers."""
