@@ -300,3 +300,34 @@ def test_funding_heads_open_the_block_where_a_page_break_moved_or_cut_the_fundin
 """)
     assert cut[0][0] == "项目" and cut[0][7] == "得分"
     assert cut[2] == {0: "资金（万元）"} and cut[3][1] == "其中：当年财政拨款"
+
+
+def test_a_wrap_in_a_narrow_column_is_weighed_against_a_wide_one_and_cuts_no_word():
+    """'特色服务' may go on with '满足' in a wide name column, or '达成指' with '标' in a value column whose
+    lines hold three characters (as the row above shows): both groupings are weighed."""
+    rows = rows_of("""
+一级
+指标
+二级
+指标
+三级指标 年度指标值 实际完成值 分值 得分
+产出
+指标
+数量
+指标
+日常巡检完成率
+≥365.00
+(天)
+365.00
+(天)
+15 15
+质量
+指标
+满足用户需求的
+特色服务
+满足
+达成指
+标
+15 15
+""")
+    assert rows[2] == {1: "质量指标", 2: "满足用户需求的特色服务", 3: "满足", 4: "达成指标", 5: "15", 6: "15"}

@@ -20,7 +20,7 @@ from docextract import labels
 from docextract.labels import key
 from docextract.model import Cell, Row
 from docextract.sources.wrapping import (Grouping, choose, column_widths, grouping_cost, groupings, joined_wraps,
-                                        narrow_wraps, read_after, split_paragraphs)
+                                        least_costly, narrow_wraps, read_after, split_paragraphs)
 from docextract.values import BLANKS, strip_debris, try_number
 
 INDICATOR_ROLES = ("section", "level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
@@ -646,13 +646,11 @@ class _Rebuilder:
             return read_after(row.cells, row.after, has_deviation, row.full_score)[0]
         options, widths = row.choices
         roles = row.texts[0][0]
-        best: tuple[float, dict[str, list[Piece]]] | None = None
+        scored = []
         for grouping in options:
             cells, cost = read_after(row.cells | dict(zip(roles, grouping)), row.after, has_deviation, row.full_score)
-            cost += grouping_cost(grouping, widths)
-            if best is None or cost < best[0]:
-                best = (cost, cells)
-        return best[1]
+            scored.append((cost + grouping_cost(grouping, widths), list(cells.values()), cells))
+        return least_costly(scored)
 
     def _continue_category(self) -> bool:
         """The rest of a category cut by a page break ("质量" | "指标") becomes a fragment row."""

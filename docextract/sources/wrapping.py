@@ -4,7 +4,9 @@ A wrapped cell prints its lines one under the other, each as wide as its column 
 later lines alone on their line. Several cells of a row can only be told apart by those widths: the
 grouping wins whose wrapped lines are full for their column (widths learnt from the rows of the same
 table that allow one grouping only) and that does not end a cell at a full line the next line could
-continue; one giving the target and the actual the same text (a common case) wins over all. The text
+continue; one giving the target and the actual the same text (a common case) wins over all; of equally
+likely ones, the one whose cells read as words (a wrap cuts no word). Narrow wraps (a column holding
+three characters a line) are weighed with the usual ones, never preferred by order alone. The text
 printed after a row's numbers is its 偏差原因, or the ends of its wrapped cells (a continuation row), read
 with the same costs.
 """
@@ -14,11 +16,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from itertools import combinations
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
 from docextract.labels import key
+from docextract.reading.lexicon import segment
 
 MAX_GROUPED_PIECES = 24  # more pieces before the numbers make no row: every wrap-like line end joins
 WRAP_TOLERANCE = 2  # display columns a wrapped line ending in punctuation may exceed the line before it
@@ -54,6 +57,7 @@ class Printed(Protocol):
 
 
 Grouping = list[list[Printed]]
+T = TypeVar("T")
 
 
 def display_width(text: str) -> int:
@@ -82,14 +86,15 @@ def wraps_into(a: Printed, b: Printed, least: int = MIN_WRAPPED_WIDTH) -> bool:
 
 
 def groupings(pieces: Sequence[Printed], want: int) -> list[Grouping]:
-    """Every way to group the pieces, in order, into `want` cells joined only where `wraps_into`; where
-    there is none, where narrow lines wrap too (a form whose value columns hold three characters a line)."""
+    """Every way to group the pieces, in order, into `want` cells joined only where `wraps_into`, then
+    those that join narrow lines too (a form whose value columns hold three characters a line)."""
     n = len(pieces)
     if n <= want:
         return [[[p] for p in pieces]]
     if n > MAX_GROUPED_PIECES:
         return []
-    return _groupings(pieces, want, MIN_WRAPPED_WIDTH) or _groupings(pieces, want, 1)
+    strict = _groupings(pieces, want, MIN_WRAPPED_WIDTH)
+    return strict + [g for g in _groupings(pieces, want, 1) if g not in strict]
 
 
 def _groupings(pieces: Sequence[Printed], want: int, least: int) -> list[Grouping]:
@@ -131,7 +136,18 @@ def column_widths(options: list[list[Grouping]], columns: int) -> list[int]:
 
 def choose(options: list[Grouping], widths: list[int]) -> Grouping:
     """The most likely of the groupings of one row, given the column widths of its table."""
-    return min(options, key=lambda grouping: grouping_cost(grouping, widths))
+    costs = [grouping_cost(grouping, widths) for grouping in options]
+    return least_costly(list(zip(costs, options, options)))
+
+
+def least_costly(scored: list[tuple[float, Grouping, T]]) -> T:
+    """The payload of the least costly (cost, cells, payload); of equally costly ones, the one whose
+    cells read most like words (a wrap cuts no word in two: "达成指标", not "达成指" / "标")."""
+    least = min(cost for cost, _, _ in scored)
+    tied = [(cells, payload) for cost, cells, payload in scored if cost == least]
+    if len(tied) == 1:
+        return tied[0][1]
+    return max(tied, key=lambda option: sum(segment(_text(group))[0] for group in option[0]))[1]
 
 
 def grouping_cost(grouping: Grouping, widths: list[int]) -> int:
