@@ -300,6 +300,24 @@ def test_funding_heads_open_the_block_where_a_page_break_moved_or_cut_the_fundin
 """)
     assert cut[0][0] == "项目" and cut[0][7] == "得分"
     assert cut[2] == {0: "资金（万元）"} and cut[3][1] == "其中：当年财政拨款"
+    blank_unit = rows_of("""
+主管部门 上海市宝山区城市网格化综合管理中心 实施单位
+项目 年初预算数 全年预算数 全年执行数 分值 执行率 得分
+资金（元） 年度资金总额 928,050.00 928,050.00 928,050.00 10.00 100.00% 10.00
+""")
+    assert blank_unit[0] == {0: "主管部门", 1: "上海市宝山区城市网格化综合管理中心", 2: "实施单位"}
+    assert blank_unit[1][0] == "项目" and blank_unit[2] == {0: "资金（元）"}
+    assert blank_unit[3][1] == "年度资金总额" and blank_unit[3][7] == "10.00"
+    unit_cut = rows_of("""
+项目资金
+（
+年初预算数
+全年预算数
+全年执行数
+分值 执行率 得分
+年度资金总额 0.00 40.70 40.70 10.00 100.00% 10.00
+""")
+    assert unit_cut[0][0] == "项目资金（" and unit_cut[0][7] == "得分" and unit_cut[1][7] == "10.00"
 
 
 def test_a_wrap_in_a_narrow_column_is_weighed_against_a_wide_one_and_cuts_no_word():

@@ -219,7 +219,7 @@ class _Rebuilder:
         k = self.p[i].key
         rest = self._line_key(i)
         return (labels.is_title(rest) or self._is_year(rest) or labels.leading_role(k, "info") is not None
-                or self._label(i, "funding_header")[0] == "funding" or self._goal_ahead(i)
+                or self._funding_header_ahead(i) or self._goal_ahead(i)
                 or self._indicator_header_ahead(i) or labels.is_label(k, "total") or labels.is_label(k, "grade"))
 
     def _line_key(self, i: int) -> str:
@@ -353,16 +353,12 @@ class _Rebuilder:
             self.i += role is None
         else:
             return False
-        heads, roles = [], []
-        while self.i < len(self.p):
-            role, end = self._label(self.i, "funding_header")
-            if role in (None, "funding"):
-                break
-            if end < len(self.p) and self.p[end].key in HEAD_UNITS:  # "执行率" / "(%)"
-                end += 1
-            heads.append(self.p[self.i:end])
-            roles.append(role)
-            self.i = end
+        heads, roles = self._funding_heads(self.i)
+        if label and not heads and self.i + 1 < len(self.p) and self.p[self.i].key == "(":
+            heads, roles = self._funding_heads(self.i + 1)  # the unit cut by a page break: "(" above, "万元)" below
+            label = label + [self.p[self.i]] if heads else label
+        self.i = heads[-1][-1] + 1 if heads else self.i
+        heads = [self.p[a:b + 1] for a, b in heads]
         if len(label) <= 1 and len(heads) < MIN_FUNDING_HEADS and role != "funding":
             self.i = start
             return False
@@ -375,6 +371,29 @@ class _Rebuilder:
         self._emit((0, 2, label), *[(2 + n, 1, h) for n, h in enumerate(heads)])
         self.section = "funding"
         return True
+
+    def _funding_heads(self, i: int) -> tuple[list[tuple[int, int]], list[str]]:
+        """The funding heads from piece i on (first and last piece of each, a unit wrapped below its head
+        included: "执行率" / "(%)") and their roles."""
+        heads, roles = [], []
+        while i < len(self.p):
+            role, end = self._label(i, "funding_header")
+            if role in (None, "funding"):
+                break
+            if end < len(self.p) and self.p[end].key in HEAD_UNITS:
+                end += 1
+            heads.append((i, end - 1))
+            roles.append(role)
+            i = end
+        return heads, roles
+
+    def _funding_header_ahead(self, i: int) -> bool:
+        """Whether the funding header starts at piece i: its 项目资金 label, or heads enough (the label
+        moved or cut by a page break)."""
+        if self._label(i, "funding_header")[0] == "funding":
+            return True
+        start = i + self._funding_label_begins(i)
+        return len(self._funding_heads(start)[0]) >= MIN_FUNDING_HEADS
 
     def _funding_label_begins(self, i: int) -> bool:
         """Whether piece i is the start of the 项目资金 label, cut there by a page break ("项目")."""
