@@ -135,6 +135,7 @@ def compact(text: str | None) -> str:
 
 # dashes and strokes a recognizer returns for a printed "—" (a blank amount), "一" above all
 DASHES = BLANKS | {"一", "ー", "_", "~", "～", "·", ".", "。"}
+_LEVEL_STROKES = set("一二三ー－—–-_~～")  # what a recognizer reads a dash or a rule line as
 _DECIMAL_COMMA = re.compile(r"^([+-]?\d+)[,:;](\d{1,2})$")  # '15,00', '5:00': never a thousands comma
 # a speck before a number that has its own decimal point ('.5.00', "'5,00"): a number never opens so
 _LEADING_SPECK = re.compile(r"^['‘’`.,·]+(?=\d+[.,:]\d)")
@@ -228,12 +229,15 @@ def tidy_measure(text: str | None) -> str | None:
 def is_debris(text: str | None) -> bool:
     """Free text (a 偏差原因 reason) that is no text: a few stray letters, digits or symbols, at most
     one Chinese character among them ('A 4', '☆', '上A': a seal's strokes or specks read as
-    characters). A lone Chinese character is an answer ('无', '略'), and so is a number or a dash."""
+    characters). A lone Chinese character is an answer ('无', '略'), and so is a number or a dash; but
+    characters of level strokes alone ('二', '二一': a dash or a rule in faded ink) are no words."""
     if text is None:
         return False
     s = _SPACE.sub("", nfkc(text))
     if not s or s in BLANKS or is_number(s) or len(s) > 3:
         return False
+    if all(ch in _LEVEL_STROKES for ch in s):
+        return True
     chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in s)
     stray = any(not ("\u4e00" <= ch <= "\u9fff") and not unicodedata.category(ch).startswith("P") for ch in s)
     return chinese <= 1 and stray

@@ -101,8 +101,8 @@ def test_measures_get_their_printed_separators_back(read, printed):
 
 
 @pytest.mark.parametrize("text, debris", [
-    ("A 4", True), ("☆", True), ("上A", True), ("λ A 4", True),
-    ("无", False), ("略", False), ("无。", False), ("—", False), ("0.00", False), ("需进一步提升办事集约化程度", False),
+    ("A 4", True), ("☆", True), ("上A", True), ("λ A 4", True), ("二", True), ("二一", True),
+    ("无", False), ("略", False), ("无。", False), ("—", False), ("0.00", False), ("需进一步提升办事集约化程度", False), ("统一", False),
 ])
 def test_a_reason_cell_of_stray_strokes_is_no_reason(text, debris):
     assert is_debris(text) is debris
