@@ -266,7 +266,7 @@ class _Rebuilder:
             if not any(u.startswith(longer) for u in FUNDING_UNITS):
                 break
             unit, j = longer, j + 1
-        return j if len(unit) >= 2 else i
+        return j  # a lone "(" too: a page break printed the rest of the unit below ("万元)")
 
     def _emit(self, *cells: tuple[int, int, list[Piece]]) -> None:
         draft = Draft()
@@ -354,16 +354,13 @@ class _Rebuilder:
         else:
             return False
         heads, roles = self._funding_heads(self.i)
-        if label and not heads and self.i + 1 < len(self.p) and self.p[self.i].key == "(":
-            heads, roles = self._funding_heads(self.i + 1)  # the unit cut by a page break: "(" above, "万元)" below
-            label = label + [self.p[self.i]] if heads else label
         self.i = heads[-1][-1] + 1 if heads else self.i
         heads = [self.p[a:b + 1] for a, b in heads]
-        if len(label) <= 1 and len(heads) < MIN_FUNDING_HEADS and role != "funding":
+        if role != "funding" and len(heads) < MIN_FUNDING_HEADS:
             self.i = start
             return False
-        if label and labels.role_of(label[0].key, "funding_header") != "funding":
-            self.funding_begun = label[0].key  # its rest follows the page break
+        if role is None:
+            self.funding_begun = label[0].key  # the label's rest follows the page break
         if not heads and self.section == "funding":  # the label below a page break: the heads stand
             self._emit((0, 2, label))
             return True

@@ -93,19 +93,13 @@ def groupings(pieces: Sequence[Printed], want: int) -> list[Grouping]:
         return [[[p] for p in pieces]]
     if n > MAX_GROUPED_PIECES:
         return []
-    strict = _groupings(pieces, want, MIN_WRAPPED_WIDTH)
-    return strict + [g for g in _groupings(pieces, want, 1) if g not in strict]
-
-
-def _groupings(pieces: Sequence[Printed], want: int, least: int) -> list[Grouping]:
-    n = len(pieces)
-    joinable = {k for k in range(1, n) if wraps_into(pieces[k - 1], pieces[k], least)}
+    joinable = {k for k in range(1, n) if wraps_into(pieces[k - 1], pieces[k], least=1)}
     out = []
     for cuts in combinations(range(1, n), want - 1):
         if all(k in joinable for k in range(1, n) if k not in cuts):
             bounds = (0, *cuts, n)
             out.append([list(pieces[a:b]) for a, b in zip(bounds, bounds[1:])])
-    return out
+    return sorted(out, key=narrow_wraps)  # stable: the usual wraps first, in enumeration order
 
 
 def narrow_wraps(grouping: Grouping) -> bool:
