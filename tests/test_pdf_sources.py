@@ -220,3 +220,21 @@ def test_one_cell_holding_several_numbers_parts_its_grid_row_on_scans_too():
     names = [line("三级指标", 10), line("提高资金利用率", 30), line("统筹规划", 46)]
     assert _lost_rulings([names, scores]) == [24.0, 42.0]
     assert _lost_rulings([names, [line("得分", 10), line("2.00", 30)]]) == []
+
+
+def test_text_drawn_on_across_a_ruling_stays_in_the_cell_it_began_in():
+    """A long name overflowing its cell runs over the next column's ruling: the characters drawn on in
+    one go belong to the cell their run began in; the next cell's own text, drawn after a gap, stays."""
+    from docextract.sources.page_rows import page_rows as rows_of
+    from docextract.sources.vector import read_vector_page
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=100)
+    xs, top, bottom = [10, 60, 130, 180], 10, 40
+    page.draw_rect(pymupdf.Rect(xs[0], top, xs[-1], bottom))
+    for x in xs[1:-1]:
+        page.draw_line((x, top), (x, bottom))
+    for x, text in ((14, "Overflowingname"), (112, "12"), (150, "9")):
+        page.insert_text((x, 30), text, fontsize=10)
+    rows = rows_of(read_vector_page(page, 1), "t.pdf")
+    assert [[c.text for c in r.cells if c.text] for r in rows] == [["Overflowingname", "12", "9"]]

@@ -15,6 +15,7 @@ from docextract.values import is_number
 
 SNAP = 1.0  # pt: drawing jitter is below this; distinct rulings in real forms are >= 1.4 pt apart
 THIN = 2.5  # pt: a filled rectangle thinner than this is drawn as a ruling
+RUN_GAP = 0.15  # × font size: a wider gap between two characters of a span ends a run of text
 _TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
 
 
@@ -23,6 +24,7 @@ class _Char:
     c: str
     bbox: Box
     size: float
+    run: int  # characters drawn on in one go: a span's, with no gap or space between them
 
     @property
     def cx(self) -> float:
@@ -134,9 +136,13 @@ def _page_text(page_no: int, grid: Grid | None, chars: list[_Char]) -> PageText:
     owner = _owners(grid)
     per_cell: list[list[_Char]] = [[] for _ in grid.cells]
     loose: list[_Char] = []
+    run_cell: dict[int, int | None] = {}
     for ch in chars:
         r, c = bisect_right(grid.ys, ch.cy) - 1, bisect_right(grid.xs, ch.cx) - 1
-        i = owner.get((r, c))
+        # text drawn on across a ruling (a long name overflowing its cell) stays where its run began
+        i = run_cell.setdefault(ch.run, owner.get((r, c)))
+        if i is None:
+            i = owner.get((r, c))
         (loose if i is None else per_cell[i]).append(ch)
     return PageText(page_no, grid, cell_boxes=[cell.bbox for cell in grid.cells],
                     cell_lines=[_lines(cs) for cs in per_cell], loose_lines=_lines(loose))
@@ -189,14 +195,25 @@ def _owners(grid: Grid) -> dict[tuple[int, int], int]:
 
 
 def _chars(page: pymupdf.Page) -> list[_Char]:
-    chars = []
+    chars, run = [], 0
     for block in page.get_text("rawdict", flags=_TEXT_FLAGS)["blocks"]:
         for line in block.get("lines", ()):
             if line["dir"][0] < 0.99:  # rotated text is no table content here
                 continue
             for span in line["spans"]:
-                chars.extend(_Char(ch["c"], tuple(ch["bbox"]), span["size"]) for ch in span["chars"])
+                prev = None
+                for ch in span["chars"]:
+                    box = tuple(ch["bbox"])
+                    if prev is None or not _drawn_on(prev, ch["c"], box, span["size"]):
+                        run += 1
+                    prev = _Char(ch["c"], box, span["size"], run)
+                    chars.append(prev)
     return chars
+
+
+def _drawn_on(prev: _Char, c: str, box: Box, size: float) -> bool:
+    """Whether a character continues the run of the one before it in its span: no space, no gap."""
+    return not (c.isspace() or prev.c.isspace()) and box[0] - prev.bbox[2] <= RUN_GAP * size
 
 
 def _lines(chars: list[_Char]) -> list[TextLine]:
