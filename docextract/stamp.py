@@ -18,6 +18,12 @@ RING_MARGIN = 2.0  # pixels either side of the measured stroke: blur and JPEG sp
 # the stretch of ring whose lighter part is the ring's own shade at a point: longer than a digit it runs along
 RING_ARC_WINDOW_MM = 10.0
 RING_LEVEL_PERCENTILE = 80
+# red seal ink: how red a pixel must be to measure the seal's colour on, and the colour's tint where it cannot be
+MIN_SEAL_CHROMA = 60
+MIN_SEAL_PIXELS = 200
+TYPICAL_SEAL_TINT = 0.3  # (1 − r) / (r − b) of a seal printed (205, 32, 40)
+MAX_SEAL_TINT = 2.0
+PAPER_PERCENTILE = 90
 
 
 @dataclass(frozen=True)
@@ -37,9 +43,28 @@ class Seal:
 
 
 def suppress_red(image: np.ndarray) -> np.ndarray:
-    """Gray page without a red seal: in the brightest channel red is as light as paper, while black
-    print stays dark. A gray image passes through."""
-    return image if image.ndim == 2 else image.max(axis=2)
+    """Gray page (RGB in) without a red seal. Seal ink multiplies what it covers by its colour, so red
+    is lighter than print in every channel but not as light as paper in the red one: its inscription
+    would still read. Under that model the red channel plus `tint` × (red − the lowest channel) is the
+    paper or neutral print beneath, exactly, whatever share of ink the seal left there. Print in other
+    colours keeps its brightest channel. A gray image passes through."""
+    if image.ndim == 2:
+        return image
+    rgb = image.astype(np.float32)
+    red, brightest = rgb[..., 0], rgb.max(axis=2)
+    chroma = np.clip(red - rgb[..., 1:].min(axis=2), 0, None)
+    beneath = red + seal_tint(red, brightest, chroma) * chroma
+    return np.clip(np.maximum(brightest, beneath), 0, 255).round().astype(np.uint8)
+
+
+def seal_tint(red: np.ndarray, brightest: np.ndarray, chroma: np.ndarray) -> float:
+    """(paper − red) / chroma over seal ink on paper: the seal colour's (1 − r) / (r − lowest), the same for
+    any amount of ink. Measured on the page's strongly red pixels; a typical red seal's where too few."""
+    paper = float(np.percentile(brightest, PAPER_PERCENTILE))
+    strong = (chroma > MIN_SEAL_CHROMA) & (red > 0.5 * paper)
+    if np.count_nonzero(strong) < MIN_SEAL_PIXELS:
+        return TYPICAL_SEAL_TINT
+    return float(np.clip(np.median((paper - red[strong]) / chroma[strong]), 0.0, MAX_SEAL_TINT))
 
 
 def seal_rings(gray: np.ndarray, dpi: float) -> list[tuple[float, float, float, float]]:

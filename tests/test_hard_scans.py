@@ -18,7 +18,7 @@ from docextract.ocr.marks import settle_marks
 from docextract.output import record_json
 from docextract.pipeline import records_from_table
 from docextract.sources.pdf import read_pdf
-from docextract.stamp import find_seals, remove_seals
+from docextract.stamp import find_seals, remove_seals, suppress_red
 from docextract.values import is_debris, read_number, read_yuan, tidy_measure
 from tests.cell_facts import SAMPLES, gold_form
 
@@ -66,6 +66,25 @@ def test_a_grey_seal_ring_is_divided_out_and_the_digit_it_crosses_stays():
     assert clean[away].mean() > 215  # the ring is gone: paper again
     assert clean[185:218, 299:302].mean() < 170  # the '1' under it is still print
     assert abs(int(clean[201, 330 + 12]) - int(gray[201, 330 + 12])) <= 2  # print away from the ring untouched
+
+
+def test_a_red_seal_inscription_goes_and_the_print_under_it_stays():
+    """Seal ink multiplies what it covers by its colour: its inscription over paper must read as paper
+    (the brightest channel alone leaves it a visible grey), black print under it as print."""
+    paper = np.full((200, 300), 235, np.float32)
+    print_ = paper.copy()
+    cv2.line(print_, (150, 40), (150, 160), 60, 4)  # a stroke of print the seal covers
+    cv2.line(print_, (260, 40), (260, 160), 60, 4)  # one clear of it
+    ink = np.zeros_like(paper)
+    cv2.putText(ink, "SEAL", (20, 120), cv2.FONT_HERSHEY_SIMPLEX, 2.5, 0.7, 9)  # the inscription
+    colour = np.array([205, 32, 40], np.float32) / 255
+    scan = print_[..., None] * (1 - ink[..., None] * (1 - colour))
+    scan += np.random.default_rng(0).normal(0, 2, scan.shape)
+    gray = suppress_red(np.clip(scan, 0, 255).astype(np.uint8))
+    seal = (ink > 0.5) & (print_ > 200)
+    assert seal.sum() > 2000 and gray[seal].mean() > 229  # the inscription is paper again
+    assert gray[(ink > 0.5) & (print_ < 100)].mean() < 75  # print under the seal stays print
+    assert abs(gray[40:160, 259:262].mean() - 60) < 3  # print away from the seal untouched
 
 
 # ---------------------------------------------------------------- what the recognizer returns
