@@ -21,7 +21,7 @@ RING_LEVEL_PERCENTILE = 80
 # red seal ink: how red a pixel must be to measure the seal's colour on, and the colour's tint where it cannot be
 MIN_SEAL_CHROMA = 60
 MIN_SEAL_PIXELS = 200
-TYPICAL_SEAL_TINT = 0.3  # (1 − r) / (r − b) of a seal printed (205, 32, 40)
+TYPICAL_SEAL_TINT = 0.3  # (1 − r) / (r − g) of a seal printed (205, 32, 40): its lowest channel is green
 MAX_SEAL_TINT = 2.0
 PAPER_PERCENTILE = 90
 
