@@ -75,8 +75,9 @@ def test_a_red_seal_inscription_goes_and_the_print_under_it_stays():
     print_ = paper.copy()
     cv2.line(print_, (150, 40), (150, 160), 60, 4)  # a stroke of print the seal covers
     cv2.line(print_, (260, 40), (260, 160), 60, 4)  # one clear of it
-    ink = np.zeros_like(paper)
-    cv2.putText(ink, "SEAL", (20, 120), cv2.FONT_HERSHEY_SIMPLEX, 2.5, 0.7, 9)  # the inscription
+    letters = np.zeros(paper.shape, np.uint8)  # OpenCV 5 draws text on 8-bit images only
+    cv2.putText(letters, "SEAL", (20, 120), cv2.FONT_HERSHEY_SIMPLEX, 2.5, 255, 9)  # the inscription
+    ink = (letters > 0) * np.float32(0.7)
     colour = np.array([205, 32, 40], np.float32) / 255
     scan = print_[..., None] * (1 - ink[..., None] * (1 - colour))
     scan += np.random.default_rng(0).normal(0, 2, scan.shape)
