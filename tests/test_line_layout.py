@@ -174,6 +174,34 @@ def test_text_after_the_numbers_ends_the_wrapped_cells_where_no_points_were_lost
     assert (lost[2], lost[6], lost[7]) == ("系统可维护性", "8.00", "需进一步提升")
 
 
+def test_ends_printed_after_the_numbers_complete_a_category_and_close_brackets():
+    """Ends of a row's cells printed after all its cells: the rest of a category cut short ('生态' / '环境'
+    / '成' … '本指' / '标') completes it, a bracket's end goes to the value that left it open ('=1.00(' …
+    '个)') and a bracketed unit to the value ending in a number ('≥365.00' … '(天)'), not to the name."""
+    rows = rows_of(HEADER + """
+成本
+指标
+生态
+环境
+成
+实现动态化管理 实现 达成指标 5.00 5.00
+本指
+标
+产出
+指标
+数量
+指标
+搭建监管服 =1.00( 1.00(个) 15.00 15.00
+务平台 个)
+系统安全运行 ≥365.00 365.00( 15.00 15.00
+(天) 天)
+""")
+    cut, brackets, unit = rows[1], rows[2], rows[3]
+    assert (cut[1], cut[2], cut.get(7)) == ("生态环境成本指标", "实现动态化管理", None)
+    assert (brackets[2], brackets[3], brackets[4], brackets.get(7)) == ("搭建监管服务平台", "=1.00(个)", "1.00(个)", None)
+    assert (unit[2], unit[3], unit[4], unit[5], unit[6]) == ("系统安全运行", "≥365.00(天)", "365.00(天)", "15.00", "15.00")
+
+
 def test_a_category_printed_with_its_points_over_lines_is_no_text_of_the_row_above():
     rows = rows_of(HEADER + """
 效益

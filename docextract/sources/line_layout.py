@@ -20,7 +20,8 @@ from docextract import labels
 from docextract.labels import key
 from docextract.model import Cell, Row
 from docextract.sources.wrapping import (Grouping, choose, column_widths, grouping_cost, groupings, joined_wraps,
-                                        least_costly, narrow_wraps, read_after, split_paragraphs)
+                                        least_costly, measure_like, narrow_wraps, open_parens, read_after,
+                                        split_paragraphs)
 from docextract.values import BLANKS, strip_debris, try_number
 
 INDICATOR_ROLES = ("section", "level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
@@ -117,10 +118,6 @@ def is_value(piece: Piece) -> bool:
 
 def is_number(piece: Piece) -> bool:
     return try_number(piece.text) is not None
-
-
-def open_parens(text: str) -> int:
-    return text.count("(") + text.count("（") - text.count(")") - text.count("）")
 
 
 @dataclass
@@ -578,9 +575,11 @@ class _Rebuilder:
         return labels.is_label(k, "total") or labels.is_label(k, "grade") or labels.is_title(self._line_key(i))
 
     def _unit_below(self, i: int) -> bool:
-        """Whether piece i is a bracketed unit printed alone under a number ("10369.00" / "(条)")."""
+        """Whether piece i is a bracketed unit printed alone under a number ("10369.00" / "(条)"); one
+        followed by a bracket's end ("(天) 天)") is the tail of a wrapped cell, printed after the row."""
         piece = self.p[i]
-        return piece.first and piece.key[:1] == "(" and open_parens(piece.text) == 0
+        return piece.first and piece.key[:1] == "(" and open_parens(piece.text) == 0 and (
+            piece.last or open_parens(self.p[i + 1].text) >= 0)
 
     def _number_run(self, i: int) -> int:
         """Bare numbers from piece i on; a number with its unit printed under it is a value, not one."""
@@ -610,6 +609,8 @@ class _Rebuilder:
         for col, pieces in self._place_categories(categories):
             draft.add(col, pieces)
         texts, numbers, complete = self._read_fields(bool(categories))
+        if complete and categories:
+            self._end_category(draft)
         deviation = self._read_deviation() if complete and "deviation" in self.cols else []
         table = self.tables[-1]
         previous = table[-1] if table and not categories and self.drafts and table[-1].draft is self.drafts[-1] \
@@ -672,18 +673,35 @@ class _Rebuilder:
         """The rest of a category cut by a page break ("质量" | "指标") becomes a fragment row."""
         if self.pending is None:
             return self._category_rest()
+        col, taken = self._pending_rest()
+        if not taken:
+            return False
+        self._emit((col, 1, taken))
+        return True
+
+    def _end_category(self, draft: Draft) -> None:
+        """The end of the row's category printed after its numbers, with the ends of its other wrapped
+        cells ("生态" / "环境" / "成" … numbers … "本指" / "标"): it completes the category cell."""
+        if self.pending is not None:
+            col, taken = self._pending_rest(alone=True)
+            draft.add(col, taken)
+
+    def _pending_rest(self, alone: bool = False) -> tuple[int, list[Piece]]:
+        """The pieces from here on that complete the category cut short (taken, if they do); `alone`:
+        each opening its line on the page of the piece before (the end of a cell printed after its row,
+        not the rest of a category a page break cut, which makes a fragment row)."""
         col, acc = self.pending
         j, taken = self.i, []
-        while j < len(self.p) and acc + self.p[j].key in self.categories.prefixes:
+        page = self.p[self.i - 1].line.page if self.i else None
+        while j < len(self.p) and (not alone or self.p[j].first and self.p[j].line.page == page) and acc + self.p[j].key in self.categories.prefixes:
             acc += self.p[j].key
             taken.append(self.p[j])
             j += 1
         if not taken or acc not in self.categories.terms:
-            return False
-        self._emit((col, 1, taken))
+            return col, []
         self.i = j
         self.pending = None
-        return True
+        return col, taken
 
     def _category_rest(self) -> bool:
         """Right after a page break, the rest of a category printed before it ('产出指' | '标'), its start
@@ -786,13 +804,19 @@ class _Rebuilder:
         pieces = [self.p[self.i]]
         self.i += 1
         while (self.i < len(self.p) and open_parens(join(pieces)) > 0 and len(pieces) < 4
-               and not self._ends_table(self.i)):
+               and not self._ends_table(self.i) and not self._opens_value(self.i)):
             pieces.append(self.p[self.i])
             self.i += 1
         if self.i < len(self.p) and is_number(pieces[-1]) and self._unit_below(self.i):
             pieces.append(self.p[self.i])
             self.i += 1
         return merge(pieces) if len(pieces) > 1 else pieces[0]
+
+    def _opens_value(self, i: int) -> bool:
+        """Whether piece i is a value of its own on the line of the bracket left open ("=1.00(" "1.00(个)"):
+        the bracket's end is a tail printed later."""
+        piece = self.p[i]
+        return not piece.first and (is_number(piece) or piece.key[:1].isdigit() or measure_like(piece))
 
     def _cut_category_at(self, i: int) -> bool:
         """Whether the start of a category cut short ('产出' / '指', the rest printed past a page break)

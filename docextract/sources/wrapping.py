@@ -13,6 +13,7 @@ with the same costs.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from itertools import combinations
@@ -33,6 +34,7 @@ SAME_TEXT = 1000  # bonus of a grouping giving the target and the actual the sam
 TAIL = 10  # of reading a group after the row's numbers as the end of a wrapped cell
 WIDER_TAIL = 100  # of a cell's end wider than the cell's lines before it (than its column)
 SAME_AFTER = 200  # bonus of ends that make the target and the actual read alike (cost if they part them)
+BRACKET = 100  # bonus of an end that closes its cell's bracket or brackets its number's unit; cost of a misfit
 FULL_SCORE_DEVIATION = 50  # of a 偏差原因 where no points were lost: the form asks for one where they were
 TAIL_ROLES = ("name", "target", "actual")
 SHORT_LINE = 0.75  # a paragraph's last line is shorter than this share of the widest line
@@ -40,6 +42,7 @@ PARAGRAPH_EVIDENCE = 0.3  # least evidence for a paragraph end: a line closing a
 _MEASURE_START = ("≥", "≤", "<", ">", "=")
 _LINE_END_PUNCTUATION = "，。、；：！？”’）)》,.;:!?"
 _SENTENCE_END = "。！？；.!?;”"
+_UNIT = re.compile(r"^[(（][^()（）]{1,4}[)）]$")
 
 
 class Printed(Protocol):
@@ -66,6 +69,10 @@ def display_width(text: str) -> int:
 
 def line_widths(piece: Printed) -> list[int]:
     return [display_width(line) for line in piece.text.split("\n")]
+
+
+def open_parens(text: str) -> int:
+    return text.count("(") + text.count("（") - text.count(")") - text.count("）")
 
 
 def measure_like(piece: Printed) -> bool:
@@ -199,12 +206,25 @@ def _after_cost(cells: dict[str, list[Printed]], placed: list[tuple[str, list[Pr
     for role, tail in placed:
         widest = max(w for piece in cells[role] for w in line_widths(piece))
         cost += WIDER_TAIL * (widest < line_widths(tail[0])[0])
+        cost -= BRACKET * _bracket_fit(_text(cells[role]), _text(tail))
     if cells.get("target") and cells.get("actual"):
         ends = dict(placed)
         before = key(_text(cells["target"])) == key(_text(cells["actual"]))
         now = key(_text(cells["target"] + ends.get("target", []))) == key(_text(cells["actual"] + ends.get("actual", [])))
         cost += SAME_AFTER * (before and not now) - SAME_AFTER * (now and not before)
     return cost
+
+
+def _bracket_fit(head: str, end: str) -> int:
+    """1 where `end` closes the bracket `head` left open ("365.00(" / "天)") or is the bracketed unit
+    of the number `head` ends with ("≥365.00" / "(天)"); -1 where it closes a bracket `head` never
+    opened or brackets a unit after text; else 0."""
+    closes = -open_parens(end)
+    if closes > 0:
+        return 1 if open_parens(head) >= closes else -1
+    if _UNIT.match(end.strip()):
+        return 1 if head.rstrip()[-1:].isdigit() else -1
+    return 0
 
 
 def _text(group: list[Printed]) -> str:
