@@ -17,7 +17,8 @@ from docextract.ocr.engine import Reading as CharReading
 from docextract.ocr.engine import Recognized
 from docextract.pipeline import records_from_table
 from docextract.reading.candidates import cell_doubts, readings
-from docextract.reading.choose import choose_measure, choose_quotes, choose_stop, choose_words
+from docextract.mapping.cells import number_of
+from docextract.reading.choose import choose_measure, choose_points, choose_quotes, choose_stop, choose_words
 from docextract.reading.grammar import measure_shape
 from docextract.reading.lexicon import in_word, segment
 from docextract.sources import read_document
@@ -104,6 +105,24 @@ def test_no_reading_is_invented_that_the_recognizer_gave_no_mass():
 def test_an_ungrammatical_reading_gives_way_to_a_grammatical_one():
     choice = choose_measure("88.00()", [doubt(6, ("", 0.78), ("%", 0.22))], PERCENT)
     assert choice is not None and choice.text == "88.00(%)"
+
+
+def test_a_score_read_above_its_weight_takes_the_reading_that_keeps_it_within():
+    """'4.01' under a weight of '4.00': the recognizer nearly dropped the '1' (real doubts of a hard scan)."""
+    score = ("4.01", [doubt(3, ("1", 0.67), ("7", 0.22), ("", 0.05), ("5", 0.03))])
+    which, choice = choose_points(score, ("4.00", []), number_of)
+    assert (which, choice.text) == (0, "4.0")
+    # a weight read short ('1.00' for 10.00) is the cell read again when only its reading fits
+    which, choice = choose_points(("10.00", []), ("1.00", [doubt(1, ("", 0.7), ("0", 0.25))]), number_of)
+    assert (which, choice.text) == (1, "10.00")
+
+
+def test_a_score_above_its_weight_stays_when_no_reading_or_two_alike_would_fit():
+    assert choose_points(("5.10", [doubt(2, ("1", 0.93), ("4", 0.05))]), ("5.00", []), number_of) is None
+    both = choose_points(("3.01", [doubt(3, ("1", 0.6), ("0", 0.3))]),
+                         ("3.00", [doubt(0, ("3", 0.6), ("5", 0.3))]), number_of)
+    assert both is None  # which of the two cells was misread, the recognizer cannot tell
+    assert choose_points(("3.00", []), ("5.00", []), number_of) is None
 
 
 # ---------------------------------------------------------------- lexicon

@@ -13,7 +13,8 @@ from collections import Counter
 
 from docextract.model import Cell, CellTable, FormRecord, ReadingChoice
 from docextract.reading.candidates import cell_doubts
-from docextract.reading.choose import Choice, choose_measure, choose_quotes, choose_stop, choose_words
+from docextract.mapping.cells import number_of
+from docextract.reading.choose import Choice, choose_measure, choose_points, choose_quotes, choose_stop, choose_words
 from docextract.reading.grammar import measure_shape
 from docextract.repair.paths import get_value, with_value
 from docextract.values import clean_text, parse_measure, tidy_measure
@@ -32,7 +33,8 @@ def reread_fields(records: list[FormRecord], table: CellTable) -> list[FormRecor
         return records
     pairs = Counter(flat[i:i + 2] for row in table.rows for c in row.cells
                     for flat in [re.sub(r"\s+", "", c.text)] for i in range(len(flat) - 1))
-    return [_reread(record, cells, pairs) for record in records]
+    every = {c.id: c for row in table.rows for c in row.cells}
+    return [_reread_points(_reread(record, cells, pairs), every) for record in records]
 
 
 def _reread(record: FormRecord, cells: dict[str, Cell], pairs: Counter) -> FormRecord:
@@ -58,6 +60,30 @@ def _reread(record: FormRecord, cells: dict[str, Cell], pairs: Counter) -> FormR
             if choice is not None:
                 record = _apply(record, path, clean_text(choice.text), cell, choice)
     return record
+
+
+def _reread_points(record: FormRecord, cells: dict[str, Cell]) -> FormRecord:
+    """Each indicator's 得分 and 分值 read again together where the score came out above the weight
+    (`cells`: every cell of the table, by id)."""
+    for n, indicator in enumerate(record.indicators):
+        if indicator.score is None or indicator.weight is None or indicator.score <= indicator.weight:
+            continue
+        paths = [f"indicators[{n}].score", f"indicators[{n}].weight"]
+        found = [_number_cell(record, path, cells) for path in paths]
+        if None in found:
+            continue
+        picked = choose_points(*((c.text, cell_doubts(c)) for c in found), number=number_of)
+        if picked is not None:
+            which, choice = picked
+            record = _apply(record, paths[which], number_of(choice.text), found[which], choice)
+    return record
+
+
+def _number_cell(record: FormRecord, path: str, cells: dict[str, Cell]) -> Cell | None:
+    """The cell a number field was read from, when its value is that cell's number as read."""
+    prov = record.provenance.get(path)
+    cell = cells.get(prov.cell or "") if prov is not None else None
+    return cell if cell is not None and number_of(cell.text) == get_value(record, path) else None
 
 
 def _reread_text(cell: Cell, paragraphs: list[str] | None, value: str, pairs: Counter) -> Choice | None:

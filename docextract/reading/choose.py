@@ -154,6 +154,35 @@ def choose_stop(text: str, doubts: list[Doubt], closed: int, open_: int) -> Choi
                   f"{closed} of the form's other {closed + open_} paragraphs end with '。'")
 
 
+def choose_points(score: tuple[str, list[Doubt]], weight: tuple[str, list[Doubt]],
+                  number: Callable[[str], float | None]) -> tuple[int, Choice] | None:
+    """An indicator's 得分 read above its 分值 (a score never exceeds its weight): the likeliest reading
+    of one of the two cells (0: the score's, 1: the weight's) that puts the score within the weight,
+    when the recognizer offered it; None when it offered none, or two equally likely."""
+    read = [number(score[0]), number(weight[0])]
+    if None in read or read[0] <= read[1]:
+        return None
+    found = []
+    for which, (text, doubts) in enumerate((score, weight)):
+        for reading in readings(text, doubts)[1:]:
+            value = number(reading.text)
+            if reading.cost > GRAMMAR_MARGIN or value is None:
+                continue
+            pair = [*read]
+            pair[which] = value
+            if pair[0] <= pair[1]:
+                found.append((reading.cost, which, reading))
+                break  # the likeliest of this cell's readings that fits
+    found.sort(key=lambda f: f[0])
+    if not found or (len(found) > 1 and found[1][0] - found[0][0] < math.log(2)):
+        return None
+    cost, which, best = found[0]
+    field = ("得分", "分值")[which]
+    return which, Choice(best.text, [(score[0], 0.0), (weight[0], 0.0), (best.text, cost)],
+                         f"得分 {score[0]} read above 分值 {weight[0]}; the {field} read '{best.text}' is the "
+                         f"recognizer's likeliest reading that keeps the score within the weight")
+
+
 def _considered(options: list[Reading], chosen: Reading) -> list[tuple[str, float]]:
     kept = [(r.text, r.cost) for r in options[:8]]
     if all(t != chosen.text for t, _ in kept):
