@@ -132,6 +132,12 @@ def test_a_record_whose_totals_are_blank_is_not_verified():
     assert {f.cells[0] for f in empty.errors()} >= {"total_score", "total_weight", "indicators"}
 
 
+def test_a_category_under_another_level1_is_a_misplaced_cell(clean):
+    row = next(i for i in clean.indicators if i.level1 == "产出指标")
+    row.level2 = "经济效益"  # the short form of a 效益指标 category, read into an 产出指标 row
+    assert _errors(clean) == {"placement"}
+
+
 def test_lost_points_need_a_deviation_reason(clean):
     clean.indicators[0].score -= 1
     clean.total_score -= 1

@@ -131,6 +131,19 @@ def test_goals_printed_each_after_its_own_label_make_one_row():
     assert rows == [{0: "年度目标", 1: "实现医保服务的数字化转型。", 2: "实际完成情况", 3: "已实现医保服务的数字化转型。"}]
 
 
+def test_the_ends_of_both_goals_printed_after_them_on_one_line_go_back_to_each():
+    rows = rows_of("""
+年度
+总体
+目标
+预期目标 实际完成情况
+为宝山区大数据中心网络安全提供服务支撑
+为宝山区大数据中心网络安全提供服务
+工作。 支撑工作。
+""")
+    assert (rows[-1][1], rows[-1][4]) == ("为宝山区大数据中心网络安全提供服务支撑工作。", "为宝山区大数据中心网络安全提供服务支撑工作。")
+
+
 def test_cells_of_narrow_columns_wrap_after_a_few_characters():
     rows = rows_of(HEADER + """
 成本
@@ -200,6 +213,29 @@ def test_ends_printed_after_the_numbers_complete_a_category_and_close_brackets()
     assert (cut[1], cut[2], cut.get(7)) == ("生态环境成本指标", "实现动态化管理", None)
     assert (brackets[2], brackets[3], brackets[4], brackets.get(7)) == ("搭建监管服务平台", "=1.00(个)", "1.00(个)", None)
     assert (unit[2], unit[3], unit[4], unit[5], unit[6]) == ("系统安全运行", "≥365.00(天)", "365.00(天)", "15.00", "15.00")
+
+
+def test_the_end_of_a_row_printed_before_the_next_rows_category_stays_with_its_row():
+    """A form without a 偏差原因 column: the end of a name ('成果') printed after its row's numbers, then
+    the next row's category printed short over lines of its own ('生态' / '环境' / '成本')."""
+    rows = rows_of("""
+一级
+指标
+二级
+指标
+三级指标 年度指标值 实际完成值 分值 得分
+成本
+指标
+社会
+成本
+保护企业创新 控制 达成指标 3.00 3.00
+成果
+生态
+环境
+成本
+提高食品安全 节能 达成指标 5.00 5.00
+""")
+    assert (rows[1][2], rows[2][1], rows[2][2]) == ("保护企业创新成果", "生态环境成本", "提高食品安全")
 
 
 def test_a_category_printed_with_its_points_over_lines_is_no_text_of_the_row_above():

@@ -2,7 +2,7 @@
 
 A row whose cells fit their columns badly (its alignment cost, `mapping/align.py`) or whose source could not
 tell its cells apart (`Row.unsure`), a category that is no category of its level (a name or a level-2 label
-read as 一级指标), a target and an actual of which one is a measure and the other a sentence (a name or a
+read as 一级指标) or none of its 一级指标's, a target and an actual of which one is a measure and the other a sentence (a name or a
 reason slid into the value columns): each is a text the form did not print in that place, whatever the
 sums say.
 """
@@ -42,6 +42,13 @@ def check_categories(record: FormRecord, rules: Rules) -> Iterator[Finding]:
                     f"indicators[{i}].level{level} reads {text!r}, no {'一' if level == 1 else '二'}级指标 of the "
                     "form's taxonomy: a cell of another column read as a category?"
                 ), [f"indicators[{i}].level{level}"])
+        parent, child = (taxonomy.align_category(indicator.level1, 1).canonical,
+                         taxonomy.align_category(indicator.level2, 2).canonical)
+        if parent and child and child not in taxonomy.level2_labels(parent):
+            yield rules.finding("placement", (
+                f"indicators[{i}] reads {child} under {parent}, where the taxonomy has no such 二级指标: a "
+                "category cell of another row?"
+            ), [f"indicators[{i}].level1", f"indicators[{i}].level2"])
 
 
 def check_values(record: FormRecord, rules: Rules) -> Iterator[Finding]:

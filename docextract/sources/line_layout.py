@@ -19,14 +19,16 @@ from functools import cache, cached_property
 from docextract import labels
 from docextract.labels import key
 from docextract.model import Cell, Row
-from docextract.sources.wrapping import (Grouping, choose, column_widths, grouping_cost, groupings, joined_wraps,
-                                        least_costly, measure_like, narrow_wraps, open_parens, read_after,
-                                        split_paragraphs)
+from docextract.sources.wrapping import (SENTENCE_END, Grouping, choose, column_widths, grouping_cost, groupings,
+                                        joined_wraps, least_costly, measure_like, narrow_wraps, open_parens,
+                                        read_after, split_paragraphs)
 from docextract.values import BLANKS, strip_debris, try_number
 
 INDICATOR_ROLES = ("section", "level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
 CATEGORY_ROLES = ("section", "level1", "level2")
 NUMBER_ROLES = ("weight", "score")  # one number each; the other cells of a row are text
+MIN_CATEGORY_START = 4  # characters of a category's start wrapped over lines that tell it from text
+MAX_ROW_END = 8  # pieces of a row's end printed after its numbers, before the next row's categories
 GOAL_COLUMNS = {"goal": (0, 1), "expected": (1, 3), "actual": (4, 4)}  # role -> (col, colspan)
 RATE_TOLERANCE = 0.1  # percent points a printed 执行率 may differ from 全年执行数/全年预算数 (rounding)
 MAX_CATEGORY_PIECES = 8  # a label wrapped one or two characters per line
@@ -465,9 +467,19 @@ class _Rebuilder:
         else:
             self._emit(*[(*GOAL_COLUMNS[role], pieces) for role, pieces in header.items()])
             self._emit(*[(*GOAL_COLUMNS[role], text)
-                         for role, text in zip(("expected", "actual"), split_paragraphs(texts))])
+                         for role, text in zip(("expected", "actual"), self._two_goals(texts))])
         self.section = "goal"
         return True
+
+    def _two_goals(self, lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+        """The 预期目标 and the 实际完成情况 printed one after the other; where the last line holds two texts
+        that each end a sentence ('门处置。 管部门处置。'), those are the ends of the two, printed after both."""
+        ends = [p for p in self.p[max(0, self.i - 3):self.i] if lines and p.line is lines[-1].line]  # read just now
+        if len(lines) > 2 and len(ends) == 2 and all(p.text[-1:] in SENTENCE_END for p in ends):
+            expected, actual = split_paragraphs(lines[:-1])
+            if actual:
+                return [*expected, ends[0]], [*actual, ends[1]]
+        return split_paragraphs(lines)
 
     def _goal_labels(self) -> dict[str, list[Piece]]:
         header: dict[str, list[Piece]] = {}
@@ -575,11 +587,12 @@ class _Rebuilder:
         return labels.is_label(k, "total") or labels.is_label(k, "grade") or labels.is_title(self._line_key(i))
 
     def _unit_below(self, i: int) -> bool:
-        """Whether piece i is a bracketed unit printed alone under a number ("10369.00" / "(条)"); one
-        followed by a bracket's end ("(天) 天)") is the tail of a wrapped cell, printed after the row."""
-        piece = self.p[i]
-        return piece.first and piece.key[:1] == "(" and open_parens(piece.text) == 0 and (
-            piece.last or open_parens(self.p[i + 1].text) >= 0)
+        """Whether piece i is a bracketed unit printed under a number alone on its line ("10369.00" /
+        "(条)"): a wrapped value; after numbers that share a line ("15.00 15.00" / "(天) 天)") it is the
+        end of a wrapped cell, printed after the row."""
+        piece, above = self.p[i], self.p[i - 1]
+        return (piece.first and piece.key[:1] == "(" and open_parens(piece.text) == 0
+                and i > 0 and above.first and above.last)
 
     def _number_run(self, i: int) -> int:
         """Bare numbers from piece i on; a number with its unit printed under it is a value, not one."""
@@ -605,6 +618,7 @@ class _Rebuilder:
         if self._continue_category():
             return True
         draft = Draft()
+        self._end_previous_row()
         categories = self._read_categories()
         for col, pieces in self._place_categories(categories):
             draft.add(col, pieces)
@@ -623,6 +637,33 @@ class _Rebuilder:
             draft.add(self.cols[role], [piece])
         self.drafts.append(draft)
         return True
+
+    def _end_previous_row(self) -> None:
+        """Lines before a category that opens its line are the end of the row before (its cells' ends,
+        printed after its numbers), not the start of this row: a row opens with its categories."""
+        table = self.tables[-1]
+        if not table or self._category_opens(self.i):
+            return
+        for j in range(self.i + 1, min(len(self.p), self.i + MAX_ROW_END)):
+            if is_number(self.p[j]) or self._ends_table(j):
+                return
+            if self._category_opens(j):
+                table[-1].after += self.p[self.i:j]
+                self.i = j
+                return
+
+    def _category_opens(self, i: int) -> bool:
+        """Whether a category opens its line at piece i: whole, or wrapped over lines of its own into a
+        start of one at least MIN_CATEGORY_START characters long ('生态' / '环境' / '成本', printed short)."""
+        if not self.p[i].first:
+            return False
+        if self._category_at(i):
+            return True
+        acc, j = "", i
+        while j < len(self.p) and self.p[j].first and self.p[j].last and acc + self.p[j].key in self.categories.prefixes:
+            acc += self.p[j].key
+            j += 1
+        return j - i >= 2 and len(acc) >= MIN_CATEGORY_START
 
     def _place_fields(self) -> None:
         """The text cells of every indicator row, grouped with the widths of their table's columns; then the
@@ -813,10 +854,10 @@ class _Rebuilder:
         return merge(pieces) if len(pieces) > 1 else pieces[0]
 
     def _opens_value(self, i: int) -> bool:
-        """Whether piece i is a value of its own on the line of the bracket left open ("=1.00(" "1.00(个)"):
-        the bracket's end is a tail printed later."""
+        """Whether piece i is a value of its own after a bracket left open: a bare number, or a value on
+        the bracket's line ("=1.00(" "1.00(个)"); the bracket's end is a tail printed later."""
         piece = self.p[i]
-        return not piece.first and (is_number(piece) or piece.key[:1].isdigit() or measure_like(piece))
+        return is_number(piece) or not piece.first and (piece.key[:1].isdigit() or measure_like(piece))
 
     def _cut_category_at(self, i: int) -> bool:
         """Whether the start of a category cut short ('产出' / '指', the rest printed past a page break)

@@ -41,7 +41,7 @@ SHORT_LINE = 0.75  # a paragraph's last line is shorter than this share of the w
 PARAGRAPH_EVIDENCE = 0.3  # least evidence for a paragraph end: a line closing a sentence
 _MEASURE_START = ("≥", "≤", "<", ">", "=")
 _LINE_END_PUNCTUATION = "，。、；：！？”’）)》,.;:!?"
-_SENTENCE_END = "。！？；.!?;”"
+SENTENCE_END = "。！？；.!?;”"
 _UNIT = re.compile(r"^[(（][^()（）]{1,4}[)）]$")
 
 
@@ -244,7 +244,7 @@ def split_paragraphs(lines: Sequence[Printed]) -> tuple[list[Printed], list[Prin
         head, tail = "".join(p.key for p in lines[:n]), "".join(p.key for p in lines[n:])
         score = fuzz.ratio(head, tail) / 100  # 0..1, and hints of a paragraph end:
         score += 0.5 * (line_widths(before)[-1] < SHORT_LINE * widest)
-        score += 0.5 * line.indented + PARAGRAPH_EVIDENCE * (before.text.rstrip()[-1:] in _SENTENCE_END)
+        score += 0.5 * line.indented + PARAGRAPH_EVIDENCE * (before.text.rstrip()[-1:] in SENTENCE_END)
         if score > best_score:
             best, best_score = n, score
     if best is None:
