@@ -144,6 +144,22 @@ def test_the_ends_of_both_goals_printed_after_them_on_one_line_go_back_to_each()
     assert (rows[-1][1], rows[-1][4]) == ("为宝山区大数据中心网络安全提供服务支撑工作。", "为宝山区大数据中心网络安全提供服务支撑工作。")
 
 
+def test_a_repeated_goal_gets_back_the_ends_printed_after_both_texts():
+    """The form repeats its goal as done; each text cut, its end printed after both, over lines of its own."""
+    rows = rows_of("""
+年度
+总体
+目标
+预期目标 实际完成情况
+打造信息化智能化
+打造信息化智能化社
+社区
+。
+区。
+""")
+    assert (rows[-1][1], rows[-1][4]) == ("打造信息化智能化社区。", "打造信息化智能化社区。")
+
+
 def test_cells_of_narrow_columns_wrap_after_a_few_characters():
     rows = rows_of(HEADER + """
 成本

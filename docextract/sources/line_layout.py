@@ -19,7 +19,7 @@ from functools import cache, cached_property
 from docextract import labels
 from docextract.labels import key
 from docextract.model import Cell, Row
-from docextract.sources.wrapping import (SENTENCE_END, Grouping, choose, column_widths, grouping_cost, groupings,
+from docextract.sources.wrapping import (Grouping, choose, column_widths, goal_ends, grouping_cost, groupings,
                                         joined_wraps, least_costly, measure_like, narrow_wraps, open_parens,
                                         read_after, split_paragraphs)
 from docextract.values import BLANKS, strip_debris, try_number
@@ -472,14 +472,12 @@ class _Rebuilder:
         return True
 
     def _two_goals(self, lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:
-        """The 预期目标 and the 实际完成情况 printed one after the other; where the last line holds two texts
-        that each end a sentence ('门处置。 管部门处置。'), those are the ends of the two, printed after both."""
+        """The 预期目标 and the 实际完成情况 printed one after the other, maybe each cut with its end printed
+        after both (a last line of two texts, '门处置。 管部门处置。', holds both ends)."""
         ends = [p for p in self.p[max(0, self.i - 3):self.i] if lines and p.line is lines[-1].line]  # read just now
-        if len(lines) > 2 and len(ends) == 2 and all(p.text[-1:] in SENTENCE_END for p in ends):
-            expected, actual = split_paragraphs(lines[:-1])
-            if actual:
-                return [*expected, ends[0]], [*actual, ends[1]]
-        return split_paragraphs(lines)
+        two_ends = len(lines) > 2 and len(ends) == 2
+        expected, actual = split_paragraphs(lines[:-1] if two_ends else lines)
+        return goal_ends(expected, actual + ends if two_ends else actual, two_ends)
 
     def _goal_labels(self) -> dict[str, list[Piece]]:
         header: dict[str, list[Piece]] = {}

@@ -39,9 +39,13 @@ FULL_SCORE_DEVIATION = 50  # of a 偏差原因 where no points were lost: the fo
 TAIL_ROLES = ("name", "target", "actual")
 SHORT_LINE = 0.75  # a paragraph's last line is shorter than this share of the widest line
 PARAGRAPH_EVIDENCE = 0.3  # least evidence for a paragraph end: a line closing a sentence
+REPEAT_START = 6  # characters the two goals begin with alike when the form repeats the goal as done
+REPEAT = 0.95  # least likeness of two goals read as one repeated, once their ends are given back
+REPEAT_GAIN = 0.05  # likeness that giving the ends back must gain over reading them in order
+MAX_END_LINES = 6  # lines of the two goals' ends printed after both
 _MEASURE_START = ("≥", "≤", "<", ">", "=")
 _LINE_END_PUNCTUATION = "，。、；：！？”’）)》,.;:!?"
-SENTENCE_END = "。！？；.!?;”"
+_SENTENCE_END = "。！？；.!?;”"
 _UNIT = re.compile(r"^[(（][^()（）]{1,4}[)）]$")
 
 
@@ -244,9 +248,40 @@ def split_paragraphs(lines: Sequence[Printed]) -> tuple[list[Printed], list[Prin
         head, tail = "".join(p.key for p in lines[:n]), "".join(p.key for p in lines[n:])
         score = fuzz.ratio(head, tail) / 100  # 0..1, and hints of a paragraph end:
         score += 0.5 * (line_widths(before)[-1] < SHORT_LINE * widest)
-        score += 0.5 * line.indented + PARAGRAPH_EVIDENCE * (before.text.rstrip()[-1:] in SENTENCE_END)
+        score += 0.5 * line.indented + PARAGRAPH_EVIDENCE * (before.text.rstrip()[-1:] in _SENTENCE_END)
         if score > best_score:
             best, best_score = n, score
     if best is None:
         return (list(lines[:1]), list(lines[1:])) if len(lines) == 2 else (list(lines), [])
     return list(lines[:best]), list(lines[best:])
+
+
+def goal_ends(expected: list[Printed], rest: list[Printed], two_ends: bool) -> tuple[list[Printed], list[Printed]]:
+    """The two goals as split by `split_paragraphs` (`rest`: the lines after the first), read again where
+    each goal may have been cut, its end printed after both texts. A form that repeats its goal as done
+    tells by likeness: the second starts where a line starts like the first, and the ends go back where
+    they make the two read alike. `two_ends`: the last two lines are two texts of one printed line, each
+    closing a sentence where the goals differ."""
+    if not expected or not rest:
+        return expected, rest
+    lines = expected + rest
+    opening = lines[0].key[:REPEAT_START]
+    if len(opening) == REPEAT_START:
+        plain = fuzz.ratio(_keys(expected), _keys(rest)) / 100
+        best, best_score = None, max(plain + REPEAT_GAIN, REPEAT)
+        for a in (a for a in range(1, len(lines)) if lines[a].key.startswith(opening)):
+            for b in range(max(a + 1, len(lines) - MAX_END_LINES), len(lines) + 1):
+                for c in range(b, len(lines) + 1):
+                    first, second = lines[:a] + lines[b:c], lines[a:b] + lines[c:]
+                    score = fuzz.ratio(_keys(first), _keys(second)) / 100
+                    if score > best_score:
+                        best, best_score = (first, second), score
+        if best is not None:
+            return best
+    if two_ends and len(rest) >= 2 and all(p.text[-1:] in _SENTENCE_END for p in rest[-2:]):
+        return expected + rest[-2:-1], rest[:-2] + rest[-1:]
+    return expected, rest
+
+
+def _keys(pieces: list[Printed]) -> str:
+    return "".join(p.key for p in pieces)
