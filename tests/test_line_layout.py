@@ -231,6 +231,30 @@ def test_ends_printed_after_the_numbers_complete_a_category_and_close_brackets()
     assert (unit[2], unit[3], unit[4], unit[5], unit[6]) == ("系统安全运行", "≥365.00(天)", "365.00(天)", "15.00", "15.00")
 
 
+def test_a_categorys_points_printed_after_the_start_of_the_deviation_go_back_to_it():
+    """'产出指标（50分）' cut in its points, or printed whole with its points apart: the ends of the row's
+    cells come on a line of their own after the start of the 偏差原因, the category's first."""
+    rows = rows_of(HEADER + """
+产出
+指标
+（50
+数量
+指标
+服装套数 =69套 0 10.00 0.00 财政年初未
+分） 安排资金
+产出
+指标
+时效
+指标
+采购完成及时性 按计划时间 0 10.00 0.00 财政年初未
+（50
+分）
+内完成 安排资金
+""")
+    assert [row[0] for row in rows[1:]] == ["产出指标（50分）"] * 2
+    assert rows[1][7] == "财政年初未安排资金"
+
+
 def test_the_end_of_a_row_printed_before_the_next_rows_category_stays_with_its_row():
     """A form without a 偏差原因 column: the end of a name ('成果') printed after its row's numbers, then
     the next row's category printed short over lines of its own ('生态' / '环境' / '成本')."""

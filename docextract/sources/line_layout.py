@@ -624,6 +624,8 @@ class _Rebuilder:
         if complete and categories:
             self._end_category(draft)
         deviation = self._read_deviation() if complete and "deviation" in self.cols else []
+        if complete and categories and deviation:
+            deviation = self._end_category_after_deviation(draft, deviation)
         table = self.tables[-1]
         previous = table[-1] if table and not categories and self.drafts and table[-1].draft is self.drafts[-1] \
             and self.cols["score"] in table[-1].draft.cells else None
@@ -725,22 +727,51 @@ class _Rebuilder:
             col, taken = self._pending_rest(alone=True)
             draft.add(col, taken)
 
+    def _end_category_after_deviation(self, draft: Draft, deviation: list[Piece]) -> list[Piece]:
+        """The row's text after its numbers without the end of a category, printed after the start of its
+        偏差原因 (the ends of the row's cells on a line of their own, the categories' first: '财政年初未' /
+        '分） 安排资金' for '产出指标（50' … '分）'): the end of a label cut short, or of its points, or
+        points printed apart from a whole label; it completes its category cell."""
+        if self.pending is not None:
+            begun = [self.pending]
+        else:
+            begun = [(col, "".join(p.key for p in draft.cells[col][1]))
+                     for col in (self.cols["level1"], self.cols["level2"]) if col in draft.cells]
+        page = deviation[0].line.page
+        for col, acc in begun:
+            for k in range(len(deviation)):
+                if deviation[k].first and (n := self._completion(acc, deviation[k:], page)):
+                    draft.add(col, deviation[k:k + n])
+                    self.pending = None
+                    return deviation[:k] + deviation[k + n:]
+        return deviation
+
     def _pending_rest(self, alone: bool = False) -> tuple[int, list[Piece]]:
         """The pieces from here on that complete the category cut short (taken, if they do); `alone`:
         each opening its line on the page of the piece before (the end of a cell printed after its row,
         not the rest of a category a page break cut, which makes a fragment row)."""
         col, acc = self.pending
-        j, taken = self.i, []
-        page = self.p[self.i - 1].line.page if self.i else None
-        while j < len(self.p) and (not alone or self.p[j].first and self.p[j].line.page == page) and acc + self.p[j].key in self.categories.prefixes:
-            acc += self.p[j].key
-            taken.append(self.p[j])
-            j += 1
-        if not taken or acc not in self.categories.terms:
+        page = (self.p[self.i - 1].line.page if self.i else None) if alone else None
+        n = self._completion(acc, self.p[self.i:self.i + MAX_CATEGORY_PIECES], page)
+        if not n:
             return col, []
-        self.i = j
+        taken = self.p[self.i:self.i + n]
+        self.i += n
         self.pending = None
         return col, taken
+
+    def _completion(self, acc: str, pieces: list[Piece], page: int | None) -> int:
+        """How many of the pieces, from the first, complete the category begun as `acc` (its label or
+        its points); 0 if they do not. `page`: only pieces that open their line on that page."""
+        n = 0
+        for piece in pieces:
+            if page is not None and not (piece.first and piece.line.page == page):
+                break
+            if not category_state(acc + piece.key, self.categories)[0]:
+                break
+            acc += piece.key
+            n += 1
+        return n if n and category_state(acc, self.categories)[1] else 0
 
     def _category_rest(self) -> bool:
         """Right after a page break, the rest of a category printed before it ('产出指' | '标'), its start
@@ -779,7 +810,9 @@ class _Rebuilder:
                     complete = len(pieces)
             if not complete and len(acc) < 2:
                 break  # a lone character is text, not a category cut short
-            take = complete or len(pieces)
+            # a whole label whose points a wrap cut ('产出指标（50', the rest printed after the row) takes them
+            points_begun = complete and "".join(p.key for p in pieces[complete:])[:1] == "("
+            take = len(pieces) if points_begun else complete or len(pieces)
             found.append(pieces[:take])
             self.i += take
             if not complete and not self._category_at(self.i):
@@ -798,6 +831,11 @@ class _Rebuilder:
             level1_only = bool(candidates) and all(c not in cats.level2 for c in candidates)
             placed = [(self.cols["level1" if level1_only else "level2"], found[0])]
         self.pending = None if last_key in cats.terms else (placed[-1][0], last_key)
+        for col, pieces in placed:  # a category whose printed points were cut ends like a label cut short
+            printed = "".join(p.key for p in pieces)
+            if "(" in printed and printed[:printed.find("(")] in cats.terms and not category_state(printed, cats)[1]:
+                self.pending = (col, printed)
+                break
         return placed
 
     def _read_fields(self, has_categories: bool) -> tuple[list[tuple[tuple[str, ...], list[Piece]]],
