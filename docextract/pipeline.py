@@ -22,7 +22,8 @@ from docextract.taxonomy import align_record
 def records_from_table(table: CellTable, options: ExtractOptions | None = None) -> list[FormRecord]:
     options = options or ExtractOptions()
     records = map_table(table)
-    records = reread_fields(records, table)
+    if options.reread:
+        records = reread_fields(records, table)
     if not records:
         hints = "".join(f"; {w}" for w in table.notices()[:2])  # e.g. a repaired file, blank pages
         raise NotAFormError(f"no 财政项目支出绩效自评表 found{hints}")

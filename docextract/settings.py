@@ -131,5 +131,6 @@ class ExtractOptions:
     ocr_model_dir: str | None = None  # paddleocr: folder holding the det/rec models
     threads: int = 1  # OCR threads; 1 per worker in batches
     max_pixels: int = 60_000_000  # larger page images are refused rather than decoded
+    reread: bool = True  # fields read again from the recognizer's doubts by their column (docextract.reading)
     repair: bool = True  # check-driven numeric repair of OCR-style misreads (docextract.repair)
     llm: LLMSettings = field(default_factory=LLMSettings)
