@@ -2,9 +2,9 @@
 
 A row whose cells fit their columns badly (its alignment cost, `mapping/align.py`) or whose source could not
 tell its cells apart (`Row.unsure`), a category that is no category of its level (a name or a level-2 label
-read as 一级指标) or none of its 一级指标's, a target and an actual of which one is a measure and the other a sentence (a name or a
-reason slid into the value columns): each is a text the form did not print in that place, whatever the
-sums say.
+read as 一级指标) or none of its 一级指标's, a target and an actual of which one is a measure and the other a
+sentence (a name or a reason slid into the value columns): each is a text the form did not print in that
+place, whatever the sums say.
 """
 
 from __future__ import annotations

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from docextract.mapping.cells import number_of
 from docextract.model import Cell, CellTable, FormRecord, ReadingChoice
 from docextract.reading.candidates import cell_doubts
-from docextract.mapping.cells import number_of
-from docextract.reading.choose import Choice, choose_measure, choose_points, choose_quotes, choose_stop, choose_words
+from docextract.reading.choose import (Choice, choose_measure, choose_points, choose_quotes, choose_stop,
+                                       choose_words)
 from docextract.reading.grammar import measure_shape
 from docextract.repair.paths import get_value, with_value
 from docextract.values import clean_text, parse_measure, tidy_measure

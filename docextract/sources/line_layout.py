@@ -588,9 +588,9 @@ class _Rebuilder:
         """Whether piece i is a bracketed unit printed under a number alone on its line ("10369.00" /
         "(条)"): a wrapped value; after numbers that share a line ("15.00 15.00" / "(天) 天)") it is the
         end of a wrapped cell, printed after the row."""
-        piece, above = self.p[i], self.p[i - 1]
+        piece = self.p[i]
         return (piece.first and piece.key[:1] == "(" and open_parens(piece.text) == 0
-                and i > 0 and above.first and above.last)
+                and i > 0 and self.p[i - 1].first and self.p[i - 1].last)
 
     def _number_run(self, i: int) -> int:
         """Bare numbers from piece i on; a number with its unit printed under it is a value, not one."""
@@ -660,7 +660,8 @@ class _Rebuilder:
         if self._category_at(i):
             return True
         acc, j = "", i
-        while j < len(self.p) and self.p[j].first and self.p[j].last and acc + self.p[j].key in self.categories.prefixes:
+        while j < len(self.p) and self.p[j].first and self.p[j].last and \
+                acc + self.p[j].key in self.categories.prefixes:
             acc += self.p[j].key
             j += 1
         return j - i >= 2 and len(acc) >= MIN_CATEGORY_START

@@ -8,7 +8,8 @@ continue; one giving the target and the actual the same text (a common case) win
 likely ones, the one whose cells read as words (a wrap cuts no word). Narrow wraps (a column holding
 three characters a line) are weighed with the usual ones, never preferred by order alone. The text
 printed after a row's numbers is its 偏差原因, or the ends of its wrapped cells (a continuation row), read
-with the same costs.
+with the same costs, where an end that closes a value's bracket or brackets its unit goes to that value.
+Two goals printed one after the other may each end after both texts: a repeated goal tells where.
 """
 
 from __future__ import annotations
@@ -256,7 +257,8 @@ def split_paragraphs(lines: Sequence[Printed]) -> tuple[list[Printed], list[Prin
     return list(lines[:best]), list(lines[best:])
 
 
-def goal_ends(expected: list[Printed], rest: list[Printed], two_ends: bool) -> tuple[list[Printed], list[Printed]]:
+def goal_ends(expected: list[Printed], rest: list[Printed],
+              two_ends: bool) -> tuple[list[Printed], list[Printed]]:
     """The two goals as split by `split_paragraphs` (`rest`: the lines after the first), read again where
     each goal may have been cut, its end printed after both texts. A form that repeats its goal as done
     tells by likeness: the second starts where a line starts like the first, and the ends go back where
