@@ -43,7 +43,7 @@ PARAGRAPH_EVIDENCE = 0.3  # least evidence for a paragraph end: a line closing a
 REPEAT_START = 6  # characters the two goals begin with alike when the form repeats the goal as done
 REPEAT = 0.95  # least likeness of two goals read as one repeated, once their ends are given back
 REPEAT_GAIN = 0.05  # likeness that giving the ends back must gain over reading them in order
-MAX_END_LINES = 6  # lines of the two goals' ends printed after both
+MAX_END_LINES = 48  # lines of the two goals' ends printed after both (narrow wraps: two characters a line)
 _MEASURE_START = ("≥", "≤", "<", ">", "=")
 _LINE_END_PUNCTUATION = "，。、；：！？”’）)》,.;:!?"
 _SENTENCE_END = "。！？；.!?;”"
