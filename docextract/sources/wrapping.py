@@ -246,7 +246,7 @@ def split_paragraphs(lines: Sequence[Printed]) -> tuple[list[Printed], list[Prin
     best, best_score = None, PARAGRAPH_EVIDENCE
     for n in range(1, len(lines)):
         before, line = lines[n - 1], lines[n]
-        head, tail = "".join(p.key for p in lines[:n]), "".join(p.key for p in lines[n:])
+        head, tail = _keys(lines[:n]), _keys(lines[n:])
         score = fuzz.ratio(head, tail) / 100  # 0..1, and hints of a paragraph end:
         score += 0.5 * (line_widths(before)[-1] < SHORT_LINE * widest)
         score += 0.5 * line.indented + PARAGRAPH_EVIDENCE * (before.text.rstrip()[-1:] in _SENTENCE_END)
@@ -285,5 +285,5 @@ def goal_ends(expected: list[Printed], rest: list[Printed],
     return expected, rest
 
 
-def _keys(pieces: list[Printed]) -> str:
+def _keys(pieces: Sequence[Printed]) -> str:
     return "".join(p.key for p in pieces)
